@@ -43,8 +43,14 @@ function expandIPv6(address: string): string {
 
 /** The canonical text of an IP literal (IPv6 fully expanded, mapped IPv4 unmapped); names lower-cased. */
 export function canonicalAddress(host: string): string {
-  const address = unmapIPv4(stripBrackets(host));
-  return isIP(address) === 6 ? expandIPv6(address) : address.toLowerCase();
+  const address = stripBrackets(host);
+  if (isIP(address) !== 6) return address.toLowerCase();
+  const expanded = expandIPv6(address);
+  const mapped = /^0:0:0:0:0:ffff:([0-9a-f]+):([0-9a-f]+)$/.exec(expanded);
+  if (!mapped) return expanded;
+  const high = parseInt(mapped[1] ?? '0', 16);
+  const low = parseInt(mapped[2] ?? '0', 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 /** Whether two hosts name the same IP address (`[::1]` = `0:0::1`, `::ffff:10.0.0.1` = `10.0.0.1`). */

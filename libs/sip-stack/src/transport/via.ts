@@ -123,13 +123,14 @@ export function setViaParams(value: string, params: Readonly<Record<string, stri
   const parts = splitOutsideQuotes(value, ';');
   const pending = new Map(Object.entries(params));
   const out = parts.map((part, i) => {
-    if (i === 0) return part.trimEnd();
+    if (i === 0) return part;
     const name = (part.split('=')[0] ?? '').trim().toLowerCase();
     const replacement = pending.get(name);
     if (replacement === undefined) return part;
     pending.delete(name);
     return `${name}=${replacement}`;
   });
+  if (pending.size > 0) out[out.length - 1] = (out[out.length - 1] ?? '').trimEnd();
   for (const [name, v] of pending) out.push(`${name}=${v}`);
   return out.join(';');
 }
