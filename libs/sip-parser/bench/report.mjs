@@ -36,14 +36,23 @@ export function describeMemory() {
  */
 export function formatResults(parsers, timings) {
   const base = timings[0].median;
-  const header = ['parser', 'input', 'msgs/s', 'ns/msg', 'vs sipwake', 'rounds min–max'];
+  const header = [
+    'parser',
+    'input',
+    'msgs/s',
+    'ns/msg',
+    'vs sipwake',
+    'rounds min/max',
+    'msgs timed',
+  ];
   const rows = timings.map((t, i) => [
     t.name,
     parsers[i].input,
     Math.round(t.median).toLocaleString('en-US'),
     (1e9 / t.median).toFixed(0),
     `${(t.median / base).toFixed(2)}×`,
-    `${kilo(Math.min(...t.rates))}–${kilo(Math.max(...t.rates))}k`,
+    `${percent(Math.min(...t.rates) / t.median)} ${percent(Math.max(...t.rates) / t.median)}`,
+    t.messages.toLocaleString('en-US'),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells) =>
@@ -55,4 +64,5 @@ export function formatResults(parsers, timings) {
   };
 }
 
-const kilo = (rate) => (rate / 1000).toFixed(0);
+/** A ratio to the median as a signed percentage: 0.92 → `-8%`. */
+const percent = (ratio) => `${ratio >= 1 ? '+' : '-'}${Math.abs(100 * (ratio - 1)).toFixed(0)}%`;

@@ -2,8 +2,11 @@
 // rotating order, each round a bounded time of back-to-back batches measured with hrtime.
 import process from 'node:process';
 
-/** Corpus passes per timed batch: long enough to dwarf the clock read, short enough to stop on time. */
-const PASSES_PER_BATCH = 16;
+/**
+ * A timed batch is a whole number of passes over the corpus, about this long: long enough to
+ * dwarf the clock read, short enough to end a round on time (the slowest peer takes ~30 ms a pass).
+ */
+const BATCH_NS = 2_000_000;
 
 /**
  * @typedef {object} TimingOptions
@@ -33,12 +36,12 @@ export function timeParsers(parsers, corpus, options) {
   const rates = parsers.map(() => []);
   const messages = parsers.map(() => 0);
 
-  parsers.forEach((p, i) => runFor(p.read, inputs[i], options.warmupMs, expectedSink));
+  const passes = parsers.map((p, i) => warmUp(p.read, inputs[i], options.warmupMs, expectedSink));
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < parsers.length; k++) {
       const i = (round + k) % parsers.length;
       options.gc?.();
-      const run = runFor(parsers[i].read, inputs[i], options.roundMs, expectedSink);
+      const run = runFor(parsers[i].read, inputs[i], passes[i], options.roundMs, expectedSink);
       rates[i].push((run.messages * 1e9) / Number(run.ns));
       messages[i] += run.messages;
     }
@@ -52,25 +55,35 @@ export function timeParsers(parsers, corpus, options) {
 }
 
 /**
- * Parses the corpus in batches until `ms` of batch time has passed.
+ * Runs untimed for `ms`, then measures one pass.
+ * @returns {number} the passes per batch for this parser.
+ */
+function warmUp(read, inputs, ms, expectedSink) {
+  runFor(read, inputs, 1, ms, expectedSink);
+  const { ns } = runFor(read, inputs, 1, 0, expectedSink);
+  return Math.max(1, Math.min(256, Math.floor(BATCH_NS / Math.max(1, Number(ns)))));
+}
+
+/**
+ * Parses the corpus in batches of `passes` until `ms` of batch time has passed (at least one).
  * @returns {{ messages: number, ns: bigint }}
  */
-function runFor(read, inputs, ms, expectedSink) {
+function runFor(read, inputs, passes, ms, expectedSink) {
   const budget = BigInt(Math.round(ms * 1e6));
   let ns = 0n;
   let batches = 0;
-  while (ns < budget) {
+  do {
     let sink = 0;
     const start = process.hrtime.bigint();
-    for (let pass = 0; pass < PASSES_PER_BATCH; pass++) {
+    for (let pass = 0; pass < passes; pass++) {
       for (let i = 0; i < inputs.length; i++) sink += read(inputs[i]).bodyLength;
     }
     ns += process.hrtime.bigint() - start;
     batches++;
     // Uses every result, so that no read can be optimised away, and catches a parser gone wrong.
-    if (sink !== expectedSink * PASSES_PER_BATCH) throw new Error(`batch read ${sink} body octets`);
-  }
-  return { messages: batches * PASSES_PER_BATCH * inputs.length, ns };
+    if (sink !== expectedSink * passes) throw new Error(`batch read ${sink} body octets`);
+  } while (ns < budget);
+  return { messages: batches * passes * inputs.length, ns };
 }
 
 /** @param {number[]} values */
