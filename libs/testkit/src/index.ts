@@ -1,0 +1,49 @@
+// @sipwake/testkit: real peers for tests (nats-server, Kamailio, SIPp) on free loopback ports,
+// and bounded waits. Test-only: production code never imports it.
+
+export { freePort, freePorts } from './ports.js';
+export type { FreePortOptions, PortProtocol } from './ports.js';
+
+export { waitFor, withTimeout } from './wait.js';
+export type { EventCondition, EventSourceLike, Predicate, WaitOptions } from './wait.js';
+
+export { createUdpPeer } from './udp-peer.js';
+export type { Datagram, NextOptions, UdpPeer, UdpPeerOptions } from './udp-peer.js';
+
+export {
+  sipHeader,
+  sipHeaders,
+  sipMethod,
+  sipRequest,
+  sipResponseFor,
+  sipStartLine,
+  sipStatus,
+} from './sip-text.js';
+export type { RequestOptions, ResponseOptions } from './sip-text.js';
+
+export { startNatsServer } from './nats/nats-server.js';
+export type { NatsServer, NatsServerOptions } from './nats/nats-server.js';
+
+export { startKamailio } from './kamailio/kamailio.js';
+export type { Kamailio, KamailioOptions } from './kamailio/kamailio.js';
+export type { KamailioTransport, RegistrarOptions } from './kamailio/config.js';
+export type { DigestAlgorithm, KamailioUser } from './kamailio/db-text.js';
+export type { KamailioBinding } from './kamailio/kamcmd.js';
+
+export { assertSippSucceeded, runSipp, startSipp } from './sipp/sipp.js';
+export type { SippHandle, SippOptions, SippResult } from './sipp/sipp.js';
+export { describeSippExit, SippExit } from './sipp/exit-codes.js';
+export type { SippStats } from './sipp/stats.js';
+
+export { isPortBound } from './proc-net.js';
+export type { ProcessExit } from './peer-process.js';
+
+export {
+  BadOptionsError,
+  NoFreePortError,
+  PeerCommandError,
+  PeerStartError,
+  TestkitError,
+  TestkitErrorCode,
+  WaitTimeoutError,
+} from './errors.js';
