@@ -11,10 +11,20 @@ function uri(
   host: string,
   options: { scheme?: 'sip' | 'sips'; port?: number; params?: Record<string, string | null> } = {},
 ): LocatableUri {
-  return { scheme: options.scheme ?? 'sip', host, port: options.port, params: options.params ?? {} };
+  return {
+    scheme: options.scheme ?? 'sip',
+    host,
+    port: options.port,
+    params: options.params ?? {},
+  };
 }
 
-function naptr(order: number, preference: number, service: string, replacement: string): NaptrRecord {
+function naptr(
+  order: number,
+  preference: number,
+  service: string,
+  replacement: string,
+): NaptrRecord {
   return { order, preference, flags: 's', service, regexp: '', replacement };
 }
 
@@ -175,7 +185,12 @@ const cases: readonly Case[] = [
     uri: uri('srv-only.net', { scheme: 'sips' }),
     transports: ['udp', 'tcp', 'tls'],
     targets: ['tls 203.0.113.1 5061'],
-    questions: ['NAPTR srv-only.net', 'SRV _sips._tcp.srv-only.net', 'AAAA a.srv-only.net', 'A a.srv-only.net'],
+    questions: [
+      'NAPTR srv-only.net',
+      'SRV _sips._tcp.srv-only.net',
+      'AAAA a.srv-only.net',
+      'A a.srv-only.net',
+    ],
   },
   {
     name: 'no NAPTR, no SRV: A/AAAA on 5060 with UDP, AAAA first',
@@ -254,8 +269,16 @@ describe('createServerLocator (RFC 3263 §4)', () => {
     ['a tel: URI', { scheme: 'tel', host: '', port: undefined, params: {} }, 'LOCATE_BAD_URI'],
     ['a URI without host', uri(''), 'LOCATE_BAD_URI'],
     ['a port out of range', uri('192.0.2.1', { port: 70000 }), 'LOCATE_BAD_URI'],
-    ['transport=sctp', uri('example.com', { params: { transport: 'sctp' } }), 'LOCATE_UNSUPPORTED_TRANSPORT'],
-    ['SIPS over UDP', uri('example.com', { scheme: 'sips', params: { transport: 'udp' } }), 'LOCATE_UNSUPPORTED_TRANSPORT'],
+    [
+      'transport=sctp',
+      uri('example.com', { params: { transport: 'sctp' } }),
+      'LOCATE_UNSUPPORTED_TRANSPORT',
+    ],
+    [
+      'SIPS over UDP',
+      uri('example.com', { scheme: 'sips', params: { transport: 'udp' } }),
+      'LOCATE_UNSUPPORTED_TRANSPORT',
+    ],
   ] as const)('rejects %s with a typed error', async (_label, bad, code) => {
     const locator = createServerLocator({ resolver: createFakeResolver(FULL), transports: ALL });
     const error = await locator.resolve(bad as LocatableUri).catch((e: unknown) => e);
@@ -264,30 +287,55 @@ describe('createServerLocator (RFC 3263 §4)', () => {
   });
 
   it('rejects transport=tls when the stack has no TLS', async () => {
-    const locator = createServerLocator({ resolver: createFakeResolver(FULL), transports: ['udp', 'tcp'] });
-    await expect(locator.resolve(uri('example.com', { params: { transport: 'tls' } }))).rejects.toMatchObject({
+    const locator = createServerLocator({
+      resolver: createFakeResolver(FULL),
+      transports: ['udp', 'tcp'],
+    });
+    await expect(
+      locator.resolve(uri('example.com', { params: { transport: 'tls' } })),
+    ).rejects.toMatchObject({
       code: 'LOCATE_UNSUPPORTED_TRANSPORT',
     });
   });
 
   it('passes over a failing NAPTR query and uses SRV', async () => {
-    const zone: FakeZone = { ...FULL, 'srv-only.net': { ...FULL['srv-only.net'], fail: { NAPTR: 'DNS_SERVER_FAILURE' } } };
-    const locator = createServerLocator({ resolver: createFakeResolver(zone), transports: ['udp'], families: [4] });
+    const zone: FakeZone = {
+      ...FULL,
+      'srv-only.net': { ...FULL['srv-only.net'], fail: { NAPTR: 'DNS_SERVER_FAILURE' } },
+    };
+    const locator = createServerLocator({
+      resolver: createFakeResolver(zone),
+      transports: ['udp'],
+      families: [4],
+    });
     expect(await locator.resolve(uri('srv-only.net'))).toEqual([
       { protocol: 'udp', address: '203.0.113.2', port: 5080, serverName: 'srv-only.net' },
     ]);
   });
 
   it('passes over a failing AAAA query and uses A', async () => {
-    const zone: FakeZone = { ...FULL, 'plain.org': { ...FULL['plain.org'], fail: { AAAA: 'DNS_TIMEOUT' } } };
-    const locator = createServerLocator({ resolver: createFakeResolver(zone), transports: ['udp'] });
+    const zone: FakeZone = {
+      ...FULL,
+      'plain.org': { ...FULL['plain.org'], fail: { AAAA: 'DNS_TIMEOUT' } },
+    };
+    const locator = createServerLocator({
+      resolver: createFakeResolver(zone),
+      transports: ['udp'],
+    });
     const targets = await locator.resolve(uri('plain.org', { port: 5060 }));
     expect(targets.map((t) => t.address)).toEqual(['198.51.100.1', '198.51.100.2']);
   });
 
   it('throws the DNS error when DNS failed and nothing was found', async () => {
-    const zone: FakeZone = { 'down.org': { fail: { NAPTR: 'DNS_TIMEOUT', SRV: 'DNS_TIMEOUT', A: 'DNS_TIMEOUT', AAAA: 'DNS_TIMEOUT' } } };
-    const locator = createServerLocator({ resolver: createFakeResolver(zone), transports: ['udp'] });
+    const zone: FakeZone = {
+      'down.org': {
+        fail: { NAPTR: 'DNS_TIMEOUT', SRV: 'DNS_TIMEOUT', A: 'DNS_TIMEOUT', AAAA: 'DNS_TIMEOUT' },
+      },
+    };
+    const locator = createServerLocator({
+      resolver: createFakeResolver(zone),
+      transports: ['udp'],
+    });
     const error = await locator.resolve(uri('down.org')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DnsError);
     expect(error).toMatchObject({ code: 'DNS_TIMEOUT', hostname: 'down.org', rrtype: 'NAPTR' });
@@ -295,13 +343,16 @@ describe('createServerLocator (RFC 3263 §4)', () => {
 
   it('resolves the addresses of the next SRV target only when it is asked for', async () => {
     const zone: FakeZone = {
-      '_sip._udp.lazy.org': { SRV: [srv(1, 0, 5060, 'first.lazy.org'), srv(2, 0, 5060, 'second.lazy.org')] },
+      '_sip._udp.lazy.org': {
+        SRV: [srv(1, 0, 5060, 'first.lazy.org'), srv(2, 0, 5060, 'second.lazy.org')],
+      },
       'first.lazy.org': { A: ['192.0.2.1'] },
       'second.lazy.org': { A: ['192.0.2.2'] },
     };
     const resolver = createFakeResolver(zone);
     const locator = createServerLocator({ resolver, transports: ['udp'], families: [4] });
-    const iterator = locator.targets(uri('lazy.org', { params: { transport: 'udp' } }))[Symbol.asyncIterator]();
+    const targets = locator.targets(uri('lazy.org', { params: { transport: 'udp' } }));
+    const iterator = targets[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ address: '192.0.2.1' });
     expect(resolver.questions).toEqual(['SRV _sip._udp.lazy.org', 'A first.lazy.org']);
     expect((await iterator.next()).value).toMatchObject({ address: '192.0.2.2' });
@@ -311,11 +362,17 @@ describe('createServerLocator (RFC 3263 §4)', () => {
 
   it('hands out one target once when two SRV records lead to the same address', async () => {
     const zone: FakeZone = {
-      '_sip._udp.twice.org': { SRV: [srv(1, 0, 5060, 'a.twice.org'), srv(2, 0, 5060, 'b.twice.org')] },
+      '_sip._udp.twice.org': {
+        SRV: [srv(1, 0, 5060, 'a.twice.org'), srv(2, 0, 5060, 'b.twice.org')],
+      },
       'a.twice.org': { A: ['192.0.2.1'] },
       'b.twice.org': { A: ['192.0.2.1', '192.0.2.2'] },
     };
-    const locator = createServerLocator({ resolver: createFakeResolver(zone), transports: ['udp'], families: [4] });
+    const locator = createServerLocator({
+      resolver: createFakeResolver(zone),
+      transports: ['udp'],
+      families: [4],
+    });
     const targets = await locator.resolve(uri('twice.org', { params: { transport: 'udp' } }));
     expect(targets.map((t) => t.address)).toEqual(['192.0.2.1', '192.0.2.2']);
   });
@@ -332,12 +389,19 @@ describe('createServerLocator (RFC 3263 §4)', () => {
 
   it('orders SRV targets with the injected random source', async () => {
     const zone: FakeZone = {
-      '_sip._udp.w.org': { SRV: [srv(1, 1, 5060, 'light.w.org'), srv(1, 1000, 5060, 'heavy.w.org')] },
+      '_sip._udp.w.org': {
+        SRV: [srv(1, 1, 5060, 'light.w.org'), srv(1, 1000, 5060, 'heavy.w.org')],
+      },
       'light.w.org': { A: ['192.0.2.1'] },
       'heavy.w.org': { A: ['192.0.2.2'] },
     };
     const withDraw = (draw: number) =>
-      createServerLocator({ resolver: createFakeResolver(zone), transports: ['udp'], families: [4], random: () => draw })
+      createServerLocator({
+        resolver: createFakeResolver(zone),
+        transports: ['udp'],
+        families: [4],
+        random: () => draw,
+      })
         .resolve(uri('w.org', { params: { transport: 'udp' } }))
         .then((ts) => ts.map((t) => t.address));
     expect(await withDraw(0)).toEqual(['192.0.2.1', '192.0.2.2']);

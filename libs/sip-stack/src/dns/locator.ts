@@ -89,7 +89,12 @@ interface Lookup {
 async function* locate(settings: Settings, uri: LocatableUri): AsyncGenerator<Target> {
   const plan = planLookup(uri, settings.transports);
   if (plan.kind === 'address') {
-    yield { protocol: plan.protocol, address: plan.address, port: plan.port, serverName: undefined };
+    yield {
+      protocol: plan.protocol,
+      address: plan.address,
+      port: plan.port,
+      serverName: undefined,
+    };
     return;
   }
   const lookup: Lookup = {
@@ -118,7 +123,11 @@ async function* planTargets(
     // If no NAPTR processing was done because a transport was specified explicitly, the client
     // performs an SRV query for that specific transport".
     const srvName = `${SRV_PREFIXES[plan.protocol]}.${plan.host}`;
-    const found = yield* srvTargets(lookup, pending(lookup, settings.resolver.resolveSrv(srvName)), plan.protocol);
+    const found = yield* srvTargets(
+      lookup,
+      pending(lookup, settings.resolver.resolveSrv(srvName)),
+      plan.protocol,
+    );
     if (!found) yield* hostTargets(lookup, plan.host, plan.protocol, settings.ports[plan.protocol]);
     return;
   }
@@ -141,7 +150,10 @@ async function* planTargets(
       (p) => settings.transports.includes(p) && (!secure || p === 'tls' || p === 'wss'),
     ).map((protocol) => ({
       protocol,
-      answer: pending(lookup, settings.resolver.resolveSrv(`${SRV_PREFIXES[protocol]}.${plan.host}`)),
+      answer: pending(
+        lookup,
+        settings.resolver.resolveSrv(`${SRV_PREFIXES[protocol]}.${plan.host}`),
+      ),
     }));
     for (const query of queries) {
       if (yield* srvTargets(lookup, query.answer, query.protocol)) found = true;
@@ -207,10 +219,7 @@ async function* hostTargets(
  * is found at all) and the answer counts as empty, so that a resolver that fails NAPTR or AAAA
  * queries still leads to SRV and A answers.
  */
-function pending<T>(
-  lookup: Lookup,
-  query: Promise<readonly T[]>,
-): Promise<readonly T[]> {
+function pending<T>(lookup: Lookup, query: Promise<readonly T[]>): Promise<readonly T[]> {
   return query.catch((error: unknown) => {
     lookup.errors.push(error);
     return [];

@@ -1,8 +1,21 @@
 import { selectNaptrServices } from './naptr.js';
 import type { NaptrRecord } from './types.js';
 
-function naptr(order: number, preference: number, service: string, extra: Partial<NaptrRecord> = {}): NaptrRecord {
-  return { order, preference, flags: 'S', service, regexp: '', replacement: `_${service}.example.com`, ...extra };
+function naptr(
+  order: number,
+  preference: number,
+  service: string,
+  extra: Partial<NaptrRecord> = {},
+): NaptrRecord {
+  return {
+    order,
+    preference,
+    flags: 'S',
+    service,
+    regexp: '',
+    replacement: `_${service}.example.com`,
+    ...extra,
+  };
 }
 
 describe('selectNaptrServices (RFC 3263 §4.1)', () => {
@@ -23,16 +36,20 @@ describe('selectNaptrServices (RFC 3263 §4.1)', () => {
     ['SIPS+D2W', 'wss'],
     ['sips+d2t', 'tls'],
   ] as const)('maps service %s to %s', (service, protocol) => {
-    expect(selectNaptrServices([naptr(1, 1, service)], false, ['udp', 'tcp', 'tls', 'ws', 'wss'])).toEqual([
-      { protocol, srvName: `_${service}.example.com`.toLowerCase() },
-    ]);
+    expect(
+      selectNaptrServices([naptr(1, 1, service)], false, ['udp', 'tcp', 'tls', 'ws', 'wss']),
+    ).toEqual([{ protocol, srvName: `_${service}.example.com`.toLowerCase() }]);
   });
 
   it('keeps only SIPS services for a SIPS URI, and SIPS ones too for a SIP URI', () => {
     const records = [naptr(1, 1, 'SIP+D2T'), naptr(2, 1, 'SIPS+D2T'), naptr(3, 1, 'SIPS+D2W')];
     const all = ['udp', 'tcp', 'tls', 'ws', 'wss'] as const;
     expect(selectNaptrServices(records, true, all).map((s) => s.protocol)).toEqual(['tls', 'wss']);
-    expect(selectNaptrServices(records, false, all).map((s) => s.protocol)).toEqual(['tcp', 'tls', 'wss']);
+    expect(selectNaptrServices(records, false, all).map((s) => s.protocol)).toEqual([
+      'tcp',
+      'tls',
+      'wss',
+    ]);
   });
 
   it('drops unknown and unsupported services, other flags, regexps and empty replacements', () => {

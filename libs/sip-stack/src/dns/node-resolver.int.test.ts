@@ -12,8 +12,23 @@ describe('node:dns resolver against a local DNS server', () => {
     dns = await startDnsServer({
       'example.test': {
         NAPTR: [
-          { order: 10, preference: 5, flags: 'S', service: 'SIPS+D2T', regexp: '', replacement: '_sips._tcp.example.test', ttl: 120 },
-          { order: 20, preference: 5, flags: 'S', service: 'SIP+D2U', regexp: '', replacement: '_sip._udp.example.test' },
+          {
+            order: 10,
+            preference: 5,
+            flags: 'S',
+            service: 'SIPS+D2T',
+            regexp: '',
+            replacement: '_sips._tcp.example.test',
+            ttl: 120,
+          },
+          {
+            order: 20,
+            preference: 5,
+            flags: 'S',
+            service: 'SIP+D2U',
+            regexp: '',
+            replacement: '_sip._udp.example.test',
+          },
         ],
         A: [{ address: '192.0.2.10', ttl: 42 }],
       },
@@ -40,8 +55,22 @@ describe('node:dns resolver against a local DNS server', () => {
   it('parses NAPTR records', async () => {
     const records = await resolver.resolveNaptr('example.test');
     expect(records).toEqual([
-      { order: 10, preference: 5, flags: 'S', service: 'SIPS+D2T', regexp: '', replacement: '_sips._tcp.example.test' },
-      { order: 20, preference: 5, flags: 'S', service: 'SIP+D2U', regexp: '', replacement: '_sip._udp.example.test' },
+      {
+        order: 10,
+        preference: 5,
+        flags: 'S',
+        service: 'SIPS+D2T',
+        regexp: '',
+        replacement: '_sips._tcp.example.test',
+      },
+      {
+        order: 20,
+        preference: 5,
+        flags: 'S',
+        service: 'SIP+D2U',
+        regexp: '',
+        replacement: '_sip._udp.example.test',
+      },
     ]);
   });
 
@@ -55,8 +84,12 @@ describe('node:dns resolver against a local DNS server', () => {
   });
 
   it('parses A and AAAA records with their TTLs', async () => {
-    expect(await resolver.resolve4('sip1.example.test')).toEqual([{ address: '192.0.2.1', ttl: 30 }]);
-    expect(await resolver.resolve6('sip1.example.test')).toEqual([{ address: '2001:db8::1', ttl: 31 }]);
+    expect(await resolver.resolve4('sip1.example.test')).toEqual([
+      { address: '192.0.2.1', ttl: 30 },
+    ]);
+    expect(await resolver.resolve6('sip1.example.test')).toEqual([
+      { address: '2001:db8::1', ttl: 31 },
+    ]);
   });
 
   it('answers an unknown name (NXDOMAIN) and a missing record type (NODATA) with an empty list', async () => {
@@ -80,13 +113,23 @@ describe('node:dns resolver against a local DNS server', () => {
 
   it('locates a SIPS URI through NAPTR, SRV and AAAA/A over the wire', async () => {
     const locator = createServerLocator({ resolver, transports: ['udp', 'tcp', 'tls'] });
-    const targets = await locator.resolve({ scheme: 'sips', host: 'example.test', port: undefined, params: {} });
+    const targets = await locator.resolve({
+      scheme: 'sips',
+      host: 'example.test',
+      port: undefined,
+      params: {},
+    });
     expect(targets).toEqual([
       { protocol: 'tls', address: '2001:db8::1', port: 5071, serverName: 'example.test' },
       { protocol: 'tls', address: '192.0.2.1', port: 5071, serverName: 'example.test' },
     ]);
     expect(dns.questions.map((q) => `${q.type} ${q.name}`)).toEqual(
-      expect.arrayContaining(['NAPTR example.test', 'SRV _sips._tcp.example.test', 'AAAA sip1.example.test', 'A sip1.example.test']),
+      expect.arrayContaining([
+        'NAPTR example.test',
+        'SRV _sips._tcp.example.test',
+        'AAAA sip1.example.test',
+        'A sip1.example.test',
+      ]),
     );
   });
 });

@@ -43,7 +43,9 @@ export function toDnsError(
   rrtype: DnsRecordType,
 ): DnsError | undefined {
   const resolverCode =
-    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string'
       ? (error as { code: string }).code
       : undefined;
   if (resolverCode !== undefined && EMPTY_ANSWER_CODES.has(resolverCode)) return undefined;

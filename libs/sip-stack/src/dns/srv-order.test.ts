@@ -7,7 +7,11 @@ function srv(priority: number, weight: number, name: string): SrvRecord {
 }
 
 /** How often each name comes first over `runs` orderings with a seeded random source. */
-function firstPicks(records: readonly SrvRecord[], runs: number, seed: number): Map<string, number> {
+function firstPicks(
+  records: readonly SrvRecord[],
+  runs: number,
+  seed: number,
+): Map<string, number> {
   const random = seededRandom(seed);
   const counts = new Map<string, number>();
   for (let i = 0; i < runs; i++) {
@@ -48,14 +52,19 @@ describe('orderSrvRecords (RFC 2782)', () => {
   it('draws uniformly when every weight is 0', () => {
     const runs = 9_000;
     const counts = firstPicks([srv(1, 0, 'a'), srv(1, 0, 'b'), srv(1, 0, 'c')], runs, 99);
-    for (const name of ['a', 'b', 'c']) expect((counts.get(name) ?? 0) / runs).toBeCloseTo(1 / 3, 1);
+    for (const name of ['a', 'b', 'c'])
+      expect((counts.get(name) ?? 0) / runs).toBeCloseTo(1 / 3, 1);
   });
 
   it('returns every usable record exactly once', () => {
     const records = [srv(1, 5, 'a'), srv(1, 0, 'b'), srv(1, 10, 'c'), srv(2, 3, 'd')];
     const random = seededRandom(3);
     for (let i = 0; i < 100; i++) {
-      expect(orderSrvRecords(records, random).map((r) => r.name).sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect(
+        orderSrvRecords(records, random)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(['a', 'b', 'c', 'd']);
     }
   });
 
@@ -63,13 +72,19 @@ describe('orderSrvRecords (RFC 2782)', () => {
     const records = [srv(1, 5, 'a'), srv(1, 7, 'b'), srv(1, 10, 'c'), srv(1, 1, 'd')];
     const run = (seed: number) => {
       const random = seededRandom(seed);
-      return Array.from({ length: 20 }, () => orderSrvRecords(records, random).map((r) => r.name).join(''));
+      return Array.from({ length: 20 }, () =>
+        orderSrvRecords(records, random)
+          .map((r) => r.name)
+          .join(''),
+      );
     };
     expect(run(11)).toEqual(run(11));
     expect(new Set(run(11)).size).toBeGreaterThan(1);
   });
 
   it('leaves out "." targets (service not available)', () => {
-    expect(orderSrvRecords([srv(0, 0, '.'), srv(1, 0, ''), srv(2, 0, 'x')], seededRandom(1))).toEqual([srv(2, 0, 'x')]);
+    expect(
+      orderSrvRecords([srv(0, 0, '.'), srv(1, 0, ''), srv(2, 0, 'x')], seededRandom(1)),
+    ).toEqual([srv(2, 0, 'x')]);
   });
 });

@@ -36,7 +36,10 @@ export function orderSrvRecords(records: readonly SrvRecord[], random: RandomSou
   for (const priority of [...byPriority.keys()].sort((a, b) => a - b)) {
     const group = byPriority.get(priority) ?? [];
     // Zero weights first, the others in their answer order.
-    const remaining = [...group.filter((r) => r.weight === 0), ...group.filter((r) => r.weight > 0)];
+    const remaining = [
+      ...group.filter((r) => r.weight === 0),
+      ...group.filter((r) => r.weight > 0),
+    ];
     while (remaining.length > 0) {
       const index = pickWeighted(remaining, random);
       ordered.push(remaining[index] as SrvRecord);

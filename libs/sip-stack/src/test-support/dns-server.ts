@@ -99,9 +99,14 @@ function answer(query: Buffer, zone: Zone, questions: DnsQuestion[]): Buffer | u
   const entry = zone[name];
   const questionBytes = query.subarray(12, question.end);
   if (!entry) return Buffer.concat([header(id, flags, RCODES.NXDOMAIN, 1, 0), questionBytes]);
-  if (entry.rcode) return Buffer.concat([header(id, flags, RCODES[entry.rcode], 1, 0), questionBytes]);
+  if (entry.rcode)
+    return Buffer.concat([header(id, flags, RCODES[entry.rcode], 1, 0), questionBytes]);
   const records = type ? encodeRecords(entry, type) : [];
-  return Buffer.concat([header(id, flags, RCODES.NOERROR, 1, records.length), questionBytes, ...records]);
+  return Buffer.concat([
+    header(id, flags, RCODES.NOERROR, 1, records.length),
+    questionBytes,
+    ...records,
+  ]);
 }
 
 function header(id: number, queryFlags: number, rcode: number, qd: number, an: number): Buffer {
@@ -114,7 +119,10 @@ function header(id: number, queryFlags: number, rcode: number, qd: number, an: n
   return out;
 }
 
-function readQuestion(buf: Buffer, start: number): { name: string; type: number; end: number } | undefined {
+function readQuestion(
+  buf: Buffer,
+  start: number,
+): { name: string; type: number; end: number } | undefined {
   const labels: string[] = [];
   let offset = start;
   for (;;) {
@@ -176,7 +184,9 @@ function encodeName(name: string): Buffer {
   const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
   const parts = trimmed === '' ? [] : trimmed.split('.');
   return Buffer.concat([
-    ...parts.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'latin1')])),
+    ...parts.map((label) =>
+      Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'latin1')]),
+    ),
     Buffer.from([0]),
   ]);
 }

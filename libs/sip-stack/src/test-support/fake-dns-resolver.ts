@@ -22,7 +22,11 @@ export interface FakeDnsResolver extends DnsResolver {
 
 export function createFakeResolver(zone: FakeZone): FakeDnsResolver {
   const questions: string[] = [];
-  function ask<T>(type: DnsRecordType, name: string, pick: (e: FakeZoneEntry) => readonly T[] | undefined): Promise<readonly T[]> {
+  function ask<T>(
+    type: DnsRecordType,
+    name: string,
+    pick: (e: FakeZoneEntry) => readonly T[] | undefined,
+  ): Promise<readonly T[]> {
     questions.push(`${type} ${name}`);
     const entry = zone[name.toLowerCase()];
     const failure = entry?.fail?.[type];
