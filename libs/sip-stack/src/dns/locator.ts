@@ -13,6 +13,7 @@ import {
   planLookup,
   SRV_PREFIXES,
   type LocatableUri,
+  type LookupPlan,
 } from './uri-plan.js';
 
 export interface ServerLocatorOptions {
@@ -110,7 +111,7 @@ async function* locate(settings: Settings, uri: LocatableUri): AsyncGenerator<Ta
 
 async function* planTargets(
   lookup: Lookup,
-  plan: Exclude<ReturnType<typeof planLookup>, { kind: 'address' }>,
+  plan: Exclude<LookupPlan, { kind: 'address' }>,
 ): AsyncGenerator<Target> {
   const { settings } = lookup;
   if (plan.kind === 'hosts') {
