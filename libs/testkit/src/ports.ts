@@ -17,7 +17,8 @@ export interface FreePortOptions {
 }
 
 const LOWEST_CANDIDATE = 20000;
-const MAX_ATTEMPTS = 200;
+/** Probe attempts allowed beyond one per asked port. */
+const SPARE_ATTEMPTS = 100;
 
 /** A port free for the asked protocols on `host` at the time of the call. */
 export async function freePort(options: FreePortOptions = {}): Promise<number> {
@@ -31,8 +32,9 @@ export async function freePorts(count: number, options: FreePortOptions = {}): P
   const host = options.host ?? '127.0.0.1';
   const held: Held[] = [];
   try {
+    const maxAttempts = count * 2 + SPARE_ATTEMPTS;
     for (let attempts = 0; held.length < count; attempts++) {
-      if (attempts >= MAX_ATTEMPTS) throw new NoFreePortError(protocol, host, attempts);
+      if (attempts >= maxAttempts) throw new NoFreePortError(protocol, host, attempts);
       const taken = await tryHold(candidatePort(), protocol, host);
       if (taken) held.push(taken);
     }

@@ -67,7 +67,7 @@ const NOT_SET = '[not set]';
 export function parseUlLookup(output: string, command = 'kamcmd ul.lookup'): KamailioBinding[] {
   const errorLine = /^error:\s*(\d+)\s*-\s*(.*)$/m.exec(output);
   if (errorLine) {
-    if (/not found/i.test(errorLine[2] ?? '')) return [];
+    if (/AOR not found/i.test(errorLine[2] ?? '')) return [];
     throw new PeerCommandError(command, 0, output.trim());
   }
   const bindings: KamailioBinding[] = [];
