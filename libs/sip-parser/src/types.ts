@@ -1,7 +1,11 @@
 // The public shapes of sipwake's SIP parser. Every layer above (transports, transactions,
 // router, registrar-agent) codes against these; the parser fills them.
 
-export type UriScheme = 'sip' | 'sips' | 'tel';
+/**
+ * Lower-cased. From, To, Contact and the Request-URI may carry any absoluteURI (RFC 3261
+ * §19.1, §20): other schemes parse with their text in `opaque` (an element answers 416).
+ */
+export type UriScheme = 'sip' | 'sips' | 'tel' | (string & Record<never, never>);
 
 /** A parsed URI (RFC 3261 §19.1, RFC 3966 for tel). Escapes are decoded in user/password/params. */
 export interface SipUri {
@@ -16,6 +20,8 @@ export interface SipUri {
   readonly params: Readonly<Record<string, string | null>>;
   /** URI headers (`?subject=x`), decoded. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Schemes other than sip/sips/tel: everything after `scheme:` as written; else undefined. */
+  readonly opaque: string | undefined;
 }
 
 /** A header parameter list: names lower-cased, `null` for a name without a value. */
@@ -79,6 +85,8 @@ export interface AuthHeader {
   readonly scheme: string;
   /** auth-params, names lower-cased, quoted values unquoted and unescaped. */
   readonly params: Readonly<Record<string, string>>;
+  /** A scheme followed by a token68 instead of auth-params (RFC 7235, e.g. `Bearer`, RFC 8898). */
+  readonly token68?: string;
 }
 
 export interface RetryAfter {
@@ -146,7 +154,8 @@ interface SipMessageBase {
   proxyAuthorization(): readonly AuthHeader[];
   authenticationInfo(): Readonly<Record<string, string>> | undefined;
   retryAfter(): RetryAfter | undefined;
-  reason(): readonly Reason[];
+  /** The Reason header values (RFC 3326). Named apart from a response's `reason` phrase. */
+  reasons(): readonly Reason[];
   /** Option tags, lower-cased. */
   supported(): readonly string[];
   require(): readonly string[];

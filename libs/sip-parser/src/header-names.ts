@@ -1,0 +1,175 @@
+// Known header names: the id the scanner records, the canonical spelling the serializer writes,
+// and the compact forms of RFC 3261 §7.3.3 and the IANA "Header Fields" registry.
+
+/** [lower-case full name, canonical spelling, compact form or ''] — the index is the id. */
+const TABLE: readonly (readonly [string, string, string])[] = [
+  ['via', 'Via', 'v'],
+  ['from', 'From', 'f'],
+  ['to', 'To', 't'],
+  ['call-id', 'Call-ID', 'i'],
+  ['cseq', 'CSeq', ''],
+  ['contact', 'Contact', 'm'],
+  ['content-length', 'Content-Length', 'l'],
+  ['max-forwards', 'Max-Forwards', ''],
+  ['content-type', 'Content-Type', 'c'],
+  ['expires', 'Expires', ''],
+  ['min-expires', 'Min-Expires', ''],
+  ['route', 'Route', ''],
+  ['record-route', 'Record-Route', ''],
+  ['path', 'Path', ''],
+  ['authorization', 'Authorization', ''],
+  ['proxy-authorization', 'Proxy-Authorization', ''],
+  ['www-authenticate', 'WWW-Authenticate', ''],
+  ['proxy-authenticate', 'Proxy-Authenticate', ''],
+  ['authentication-info', 'Authentication-Info', ''],
+  ['retry-after', 'Retry-After', ''],
+  ['reason', 'Reason', ''],
+  ['supported', 'Supported', 'k'],
+  ['require', 'Require', ''],
+  ['proxy-require', 'Proxy-Require', ''],
+  ['unsupported', 'Unsupported', ''],
+  ['content-encoding', 'Content-Encoding', 'e'],
+  ['subject', 'Subject', 's'],
+  ['event', 'Event', 'o'],
+  ['allow-events', 'Allow-Events', 'u'],
+  ['refer-to', 'Refer-To', 'r'],
+  ['referred-by', 'Referred-By', 'b'],
+  ['session-expires', 'Session-Expires', 'x'],
+  ['identity', 'Identity', 'y'],
+  ['identity-info', 'Identity-Info', 'n'],
+  ['reject-contact', 'Reject-Contact', 'j'],
+  ['accept-contact', 'Accept-Contact', 'a'],
+  ['request-disposition', 'Request-Disposition', 'd'],
+  ['timestamp', 'Timestamp', ''],
+  ['allow', 'Allow', ''],
+  ['accept', 'Accept', ''],
+  ['accept-encoding', 'Accept-Encoding', ''],
+  ['accept-language', 'Accept-Language', ''],
+  ['user-agent', 'User-Agent', ''],
+  ['server', 'Server', ''],
+  ['date', 'Date', ''],
+  ['warning', 'Warning', ''],
+  ['organization', 'Organization', ''],
+  ['priority', 'Priority', ''],
+  ['in-reply-to', 'In-Reply-To', ''],
+  ['reply-to', 'Reply-To', ''],
+  ['alert-info', 'Alert-Info', ''],
+  ['call-info', 'Call-Info', ''],
+  ['error-info', 'Error-Info', ''],
+  ['mime-version', 'MIME-Version', ''],
+  ['content-disposition', 'Content-Disposition', ''],
+  ['content-language', 'Content-Language', ''],
+  ['min-se', 'Min-SE', ''],
+  ['rseq', 'RSeq', ''],
+  ['rack', 'RAck', ''],
+  ['privacy', 'Privacy', ''],
+  ['p-asserted-identity', 'P-Asserted-Identity', ''],
+  ['p-preferred-identity', 'P-Preferred-Identity', ''],
+  ['service-route', 'Service-Route', ''],
+  ['security-client', 'Security-Client', ''],
+  ['security-server', 'Security-Server', ''],
+  ['security-verify', 'Security-Verify', ''],
+  ['subscription-state', 'Subscription-State', ''],
+  ['sip-etag', 'SIP-ETag', ''],
+  ['sip-if-match', 'SIP-If-Match', ''],
+  ['replaces', 'Replaces', ''],
+  ['flow-timer', 'Flow-Timer', ''],
+];
+
+export const H_VIA = 0;
+export const H_FROM = 1;
+export const H_TO = 2;
+export const H_CALL_ID = 3;
+export const H_CSEQ = 4;
+export const H_CONTACT = 5;
+export const H_CONTENT_LENGTH = 6;
+export const H_MAX_FORWARDS = 7;
+export const H_CONTENT_TYPE = 8;
+export const H_EXPIRES = 9;
+export const H_MIN_EXPIRES = 10;
+export const H_ROUTE = 11;
+export const H_RECORD_ROUTE = 12;
+export const H_PATH = 13;
+export const H_AUTHORIZATION = 14;
+export const H_PROXY_AUTHORIZATION = 15;
+export const H_WWW_AUTHENTICATE = 16;
+export const H_PROXY_AUTHENTICATE = 17;
+export const H_AUTHENTICATION_INFO = 18;
+export const H_RETRY_AFTER = 19;
+export const H_REASON = 20;
+export const H_SUPPORTED = 21;
+export const H_REQUIRE = 22;
+export const H_PROXY_REQUIRE = 23;
+export const H_TIMESTAMP = 37;
+/** Id of a header this table does not know. */
+export const H_UNKNOWN = -1;
+
+function shapeKey(len: number, first: number, last: number): number {
+  return (len << 16) | (first << 8) | last;
+}
+
+interface Lookup {
+  /** Every spelling we look up directly: lower-case, canonical, compact in both cases. */
+  readonly byName: Map<string, number>;
+  /** Candidates by (length, first, last) of the lower-case name, for the byte scanner. */
+  readonly byShape: Map<number, number[]>;
+}
+
+function buildLookup(): Lookup {
+  const byName = new Map<string, number>();
+  const byShape = new Map<number, number[]>();
+  for (let id = 0; id < TABLE.length; id++) {
+    const [lower, canonical, compact] = TABLE[id]!;
+    byName.set(lower, id);
+    byName.set(canonical, id);
+    if (compact !== '') {
+      byName.set(compact, id);
+      byName.set(compact.toUpperCase(), id);
+    }
+    for (const n of compact === '' ? [lower] : [lower, compact]) {
+      const key = shapeKey(n.length, n.charCodeAt(0), n.charCodeAt(n.length - 1));
+      const list = byShape.get(key);
+      if (list === undefined) byShape.set(key, [id]);
+      else list.push(id);
+    }
+  }
+  return { byName, byShape };
+}
+
+const { byName, byShape } = buildLookup();
+
+/** Id of a header name (any case, full or compact), or H_UNKNOWN. */
+export function headerId(name: string): number {
+  const id = byName.get(name);
+  if (id !== undefined) return id;
+  return byName.get(name.toLowerCase()) ?? H_UNKNOWN;
+}
+
+/** Id of the header name in `buf[start, end)` compared case-insensitively, or H_UNKNOWN. */
+export function headerIdAt(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  const list = byShape.get(shapeKey(len, buf[start]! | 0x20, buf[end - 1]! | 0x20));
+  if (list === undefined) return H_UNKNOWN;
+  for (let k = 0; k < list.length; k++) {
+    const id = list[k]!;
+    const row = TABLE[id]!;
+    const cand = len === 1 ? row[2] : row[0];
+    if (cand.length !== len) continue;
+    let i = 0;
+    // `| 0x20` folds ASCII letters; a header name holds token characters only, none of which
+    // folds onto a lower-case letter or "-" unless it is that letter.
+    while (i < len && (buf[start + i]! | 0x20) === cand.charCodeAt(i)) i++;
+    if (i === len) return id;
+  }
+  return H_UNKNOWN;
+}
+
+/** Lower-case full name of a known id. */
+export function lowerName(id: number): string {
+  return TABLE[id]![0];
+}
+
+/** Canonical spelling of a known id (`Call-ID`, `WWW-Authenticate`). */
+export function canonicalName(id: number): string {
+  return TABLE[id]![1];
+}

@@ -1,0 +1,191 @@
+// parseMessage: bytes → SipMessage. Checks the start line, the framing and the headers a
+// transaction layer relies on; everything else is parsed lazily by the typed accessors.
+import { ParseErrorCode, SipParseError } from './errors.js';
+import {
+  H_CALL_ID,
+  H_CONTENT_LENGTH,
+  H_CSEQ,
+  H_FROM,
+  H_MAX_FORWARDS,
+  H_TO,
+  H_VIA,
+  lowerName,
+} from './header-names.js';
+import { ENTRY_SIZE, ENTRY_VALUE_END, ENTRY_VALUE_START, HeaderList } from './headers.js';
+import { Request, Response, type MessageBase } from './message.js';
+import { scanHeaders } from './scan.js';
+import { parseStartLine } from './start-line.js';
+import * as t from './typed.js';
+import type { ParseOptions, SipMessage } from './types.js';
+import { parseUri } from './uri.js';
+
+export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+function err(code: ParseErrorCode, message: string, offset?: number, header?: string): never {
+  throw new SipParseError(code, message, { offset, header });
+}
+
+/** Content-Length from the raw bytes: 1*DIGIT, or -1. */
+function contentLengthAt(buf: Uint8Array, s: number, e: number): number {
+  if (s >= e || e - s > 15) return -1;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + c - 48;
+  }
+  return n;
+}
+
+/**
+ * Parses one SIP message. With `datagram`, the buffer is one UDP datagram (RFC 3261 §18.3:
+ * a missing Content-Length means the rest, extra octets are discarded); otherwise the buffer
+ * must hold exactly one message with its Content-Length (what a stream framer hands over).
+ * The message keeps a reference to `buf`. Throws SipParseError only.
+ */
+export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
+  const input: unknown = buf;
+  if (!(input instanceof Uint8Array)) err(ParseErrorCode.EmptyMessage, 'not a buffer');
+  if (!Buffer.isBuffer(input)) buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const datagram = opts?.datagram === true;
+  const maxHeader = opts?.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const maxBody = opts?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const len = buf.length;
+  let start = 0;
+  // RFC 3261 §7.5: CRLFs before the start line are ignored.
+  while (start + 1 < len && buf[start] === 13 && buf[start + 1] === 10) start += 2;
+  if (start >= len) err(ParseErrorCode.EmptyMessage, 'empty message', start);
+
+  const line = parseStartLine(buf, start, len);
+  const entries: number[] = [];
+  const bodyStart = scanHeaders(buf, line.next, len, datagram, start + maxHeader, entries);
+  if (bodyStart - start > maxHeader) err(ParseErrorCode.HeaderTooLarge, 'header too large', start);
+
+  let via = 0;
+  let from = 0;
+  let to = 0;
+  let callId = 0;
+  let cseq = 0;
+  let maxFwd = 0;
+  let clCount = 0;
+  let cl = -1;
+  for (let o = 0; o < entries.length; o += ENTRY_SIZE) {
+    switch (entries[o]) {
+      case H_VIA:
+        via++;
+        break;
+      case H_FROM:
+        from++;
+        break;
+      case H_TO:
+        to++;
+        break;
+      case H_CALL_ID:
+        callId++;
+        break;
+      case H_CSEQ:
+        cseq++;
+        break;
+      case H_MAX_FORWARDS:
+        maxFwd++;
+        break;
+      case H_CONTENT_LENGTH: {
+        const s = entries[o + ENTRY_VALUE_START]!;
+        const n = contentLengthAt(buf, s, entries[o + ENTRY_VALUE_END]!);
+        if (n < 0) err(ParseErrorCode.BadContentLength, 'Content-Length is not 1*DIGIT', s);
+        if (clCount++ > 0) {
+          if (n !== cl) err(ParseErrorCode.BadContentLength, 'conflicting Content-Length', s);
+          err(ParseErrorCode.DuplicateHeader, 'Content-Length twice', s, 'content-length');
+        }
+        cl = n;
+        break;
+      }
+    }
+  }
+
+  let bodyEnd: number;
+  if (cl >= 0) {
+    if (cl > maxBody) err(ParseErrorCode.BodyTooLarge, 'body too large', bodyStart);
+    bodyEnd = bodyStart + cl;
+    if (bodyEnd > len) err(ParseErrorCode.TruncatedBody, 'Content-Length beyond the message', len);
+    if (!datagram && bodyEnd < len) err(ParseErrorCode.TrailingBytes, 'bytes after body', bodyEnd);
+  } else {
+    if (!datagram) err(ParseErrorCode.MissingContentLength, 'no Content-Length', bodyStart);
+    bodyEnd = len;
+    if (len - bodyStart > maxBody) err(ParseErrorCode.BodyTooLarge, 'body too large', bodyStart);
+  }
+
+  need(via, H_VIA, true);
+  need(from, H_FROM, false);
+  need(to, H_TO, false);
+  need(callId, H_CALL_ID, false);
+  need(cseq, H_CSEQ, false);
+  if (maxFwd > 1)
+    err(ParseErrorCode.DuplicateHeader, 'Max-Forwards twice', undefined, 'max-forwards');
+
+  const text = buf.toString('latin1', 0, bodyStart);
+  const headers = new HeaderList(buf, text, entries);
+  const span = { buf, start, bodyStart, end: bodyEnd };
+  let msg: MessageBase;
+  if (line.isRequest) {
+    const method = text.substring(start, line.methodEnd);
+    const uri = text.substring(line.uriStart, line.uriEnd);
+    const req = new Request(headers, span, undefined, method, uri);
+    req.primeRequestUri(checkRequestUri(uri, line.uriStart));
+    msg = req;
+  } else {
+    const reason = line.reasonUtf8
+      ? buf.toString('utf8', line.reasonStart, line.reasonEnd)
+      : text.substring(line.reasonStart, line.reasonEnd);
+    msg = new Response(headers, span, undefined, line.status, reason);
+  }
+  msg.cContentLength = cl >= 0 ? cl : null;
+  checkTransactionHeaders(msg, line.isRequest ? (msg as Request).method : undefined);
+  return msg as unknown as SipMessage;
+}
+
+function need(count: number, id: number, many: boolean): void {
+  const name = lowerName(id);
+  if (count === 0) err(ParseErrorCode.MissingHeader, `no ${name} header`, undefined, name);
+  if (count > 1 && !many) err(ParseErrorCode.DuplicateHeader, `${name} twice`, undefined, name);
+}
+
+/** RFC 3261 §19.1.1: a sip/sips Request-URI carries no headers component. */
+function checkRequestUri(uri: string, offset: number) {
+  let parsed;
+  try {
+    parsed = parseUri(uri);
+  } catch (e) {
+    throw new SipParseError(ParseErrorCode.BadRequestUri, `bad Request-URI: ${uri}`, {
+      offset,
+      cause: e,
+    });
+  }
+  if (Object.keys(parsed.headers).length > 0) {
+    err(ParseErrorCode.BadRequestUri, 'Request-URI with a headers component', offset);
+  }
+  return parsed;
+}
+
+/** Fills the caches of the fields every transaction layer reads, checking them on the way. */
+function checkTransactionHeaders(msg: MessageBase, method: string | undefined): void {
+  const h = msg.headers;
+  const cseq = t.readCseq(h);
+  if (method !== undefined && cseq.method !== method) {
+    err(
+      ParseErrorCode.CseqMethodMismatch,
+      `CSeq method ${cseq.method} is not ${method}`,
+      undefined,
+      'cseq',
+    );
+  }
+  msg.cCseq = cseq;
+  msg.cCallId = t.readCallId(h);
+  msg.cMaxForwards = t.readMaxForwards(h) ?? null;
+  msg.cFrom = t.readFrom(h);
+  msg.cTo = t.readTo(h);
+  const vias = t.readVias(h);
+  msg.cVia = vias;
+  msg.cTopVia = vias[0];
+}

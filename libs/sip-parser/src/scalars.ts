@@ -1,0 +1,129 @@
+// Single-valued headers with a small grammar: CSeq, Call-ID, Max-Forwards, Expires,
+// Min-Expires, Content-Type, Retry-After.
+import { C_WORD, CHARS } from './chars.js';
+import { ParseErrorCode } from './errors.js';
+import { newParams, parseParams } from './params.js';
+import { fail, parseBoundedInt, parseDigits, scanToken, skipWs, trimEnd } from './text.js';
+import type { CSeq, RetryAfter } from './types.js';
+
+/** RFC 3261 §8.1.1.5: the CSeq sequence number MUST be less than 2^31. */
+export const MAX_CSEQ = 0x7fffffff;
+/** delta-seconds are 32-bit (RFC 3261 §20.19 et al.; RFC 4475 §3.1.2.9). */
+export const MAX_DELTA_SECONDS = 0xffffffff;
+
+/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16). */
+export function parseCseq(value: string): CSeq {
+  const end = value.length;
+  let i = skipWs(value, 0, end);
+  const ds = i;
+  while (i < end && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++;
+  const seq = parseDigits(value, ds, i);
+  if (seq < 0) fail(ParseErrorCode.BadCseq, 'CSeq number missing', 'cseq');
+  if (seq > MAX_CSEQ) fail(ParseErrorCode.BadCseq, 'CSeq number above 2^31-1', 'cseq');
+  const ms = skipWs(value, i, end);
+  if (ms === i) fail(ParseErrorCode.BadCseq, 'CSeq needs LWS before the method', 'cseq');
+  const me = scanToken(value, ms, end);
+  if (me === ms || skipWs(value, me, end) !== end) {
+    fail(ParseErrorCode.BadCseq, 'CSeq method is not a token', 'cseq');
+  }
+  return { seq, method: value.substring(ms, me) };
+}
+
+/** Call-ID = word [ "@" word ] (RFC 3261 §20.8); returns the value unchanged. */
+export function checkCallId(value: string): string {
+  const end = value.length;
+  let at = 0;
+  let i = 0;
+  for (; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 64) {
+      if (at++ > 0 || i === 0) break;
+    } else if (c >= 128 || (CHARS[c]! & C_WORD) === 0) break;
+  }
+  if (i !== end || end === 0 || value.charCodeAt(end - 1) === 64) {
+    fail(ParseErrorCode.BadCallId, 'Call-ID is not word [@ word]', 'call-id');
+  }
+  return value;
+}
+
+/** Max-Forwards = 1*DIGIT, 0–255 (RFC 3261 §20.22). */
+export function parseMaxForwards(value: string): number {
+  const n = parseBoundedInt(value, 255);
+  if (n < 0) fail(ParseErrorCode.BadMaxForwards, 'Max-Forwards is not 0-255', 'max-forwards');
+  return n;
+}
+
+/** delta-seconds for Expires / Min-Expires (RFC 3261 §20.19, §20.23). */
+export function parseDeltaSeconds(value: string, header: string): number {
+  const n = parseBoundedInt(value, MAX_DELTA_SECONDS);
+  if (n < 0) fail(ParseErrorCode.BadNumber, `${header} is not delta-seconds`, header);
+  return n;
+}
+
+/** media-type = m-type SLASH m-subtype *(SEMI m-parameter); returns `type/subtype` lower-cased. */
+export function parseContentType(value: string): string {
+  const end = value.length;
+  const ts = skipWs(value, 0, end);
+  const te = scanToken(value, ts, end);
+  let i = skipWs(value, te, end);
+  if (te === ts || value.charCodeAt(i) !== 47) {
+    fail(ParseErrorCode.BadHeaderValue, 'Content-Type is not type/subtype', 'content-type');
+  }
+  const ss = skipWs(value, i + 1, end);
+  const se = scanToken(value, ss, end);
+  if (se === ss) fail(ParseErrorCode.BadHeaderValue, 'Content-Type subtype', 'content-type');
+  i = skipWs(value, se, end);
+  parseParams(value, i, end, newParams(), ParseErrorCode.BadHeaderValue, 'content-type');
+  return (value.substring(ts, te) + '/' + value.substring(ss, se)).toLowerCase();
+}
+
+/** Retry-After = delta-seconds [ comment ] *( SEMI retry-param ) (RFC 3261 §20.33). */
+export function parseRetryAfter(value: string): RetryAfter {
+  const code = ParseErrorCode.BadHeaderValue;
+  const end = value.length;
+  let i = skipWs(value, 0, end);
+  const ds = i;
+  while (i < end && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++;
+  const seconds = parseDigits(value, ds, i);
+  if (seconds < 0 || seconds > MAX_DELTA_SECONDS) fail(code, 'Retry-After seconds', 'retry-after');
+  i = skipWs(value, i, end);
+  let comment: string | undefined;
+  if (value.charCodeAt(i) === 40) {
+    const ce = commentEnd(value, i, end);
+    if (ce < 0) fail(code, 'unterminated Retry-After comment', 'retry-after');
+    comment = value.substring(i + 1, ce - 1).trim();
+    i = ce;
+  }
+  const params = newParams();
+  parseParams(value, i, end, params, code, 'retry-after');
+  let duration: number | undefined;
+  const d = params.duration;
+  if (d !== undefined) {
+    duration = d === null ? -1 : parseBoundedInt(d, MAX_DELTA_SECONDS);
+    if (duration < 0) fail(code, 'Retry-After duration', 'retry-after');
+  }
+  return { seconds, duration, comment };
+}
+
+/** Index after the comment "(…)" at `i` (nested comments and quoted-pairs), or -1. */
+function commentEnd(s: string, i: number, end: number): number {
+  let depth = 0;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Option tags (Supported, Require, Proxy-Require, Unsupported), lower-cased. */
+export function parseOptionTags(elements: readonly string[], header: string): string[] {
+  const out: string[] = [];
+  for (const e of elements) {
+    const t = trimEnd(e, 0, e.length);
+    if (scanToken(e, 0, t) !== t) fail(ParseErrorCode.BadHeaderValue, `bad option tag`, header);
+    out.push(e.toLowerCase());
+  }
+  return out;
+}

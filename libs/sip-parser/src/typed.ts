@@ -1,0 +1,178 @@
+// Typed views over the header values of a message: each function reads the fields of one
+// header from a HeaderList and parses them. The message caches the results.
+import { parseAuth, parseAuthParams } from './auth.js';
+import { parseContacts } from './contact.js';
+import { ParseErrorCode, SipParseError } from './errors.js';
+import {
+  H_CALL_ID,
+  H_CONTENT_LENGTH,
+  H_CONTENT_TYPE,
+  H_CSEQ,
+  H_FROM,
+  H_MAX_FORWARDS,
+  H_TO,
+  H_VIA,
+  lowerName,
+} from './header-names.js';
+import type { HeaderList } from './headers.js';
+import { splitList } from './lists.js';
+import { parseFromTo, parseNameAddr } from './name-addr.js';
+import { parseReason } from './reason.js';
+import {
+  checkCallId,
+  parseContentType,
+  parseCseq,
+  parseDeltaSeconds,
+  parseMaxForwards,
+  parseOptionTags,
+  parseRetryAfter,
+} from './scalars.js';
+import { parseBoundedInt } from './text.js';
+import type {
+  AuthHeader,
+  CSeq,
+  Contact,
+  FromTo,
+  NameAddr,
+  Reason,
+  RetryAfter,
+  Via,
+} from './types.js';
+import { parseVia } from './via.js';
+
+/** The value of a header that must appear exactly once. */
+export function single(h: HeaderList, id: number): string {
+  const k = h.indexOfId(id);
+  if (k < 0) {
+    throw new SipParseError(ParseErrorCode.MissingHeader, `no ${lowerName(id)} header`, {
+      header: lowerName(id),
+    });
+  }
+  if (h.indexOfId(id, k + 1) >= 0) {
+    throw new SipParseError(ParseErrorCode.DuplicateHeader, `more than one ${lowerName(id)}`, {
+      header: lowerName(id),
+    });
+  }
+  return h.valueAt(k);
+}
+
+/** The value of a header that may appear at most once, or undefined. */
+export function optional(h: HeaderList, id: number): string | undefined {
+  const k = h.indexOfId(id);
+  if (k < 0) return undefined;
+  if (h.indexOfId(id, k + 1) >= 0) {
+    throw new SipParseError(ParseErrorCode.DuplicateHeader, `more than one ${lowerName(id)}`, {
+      header: lowerName(id),
+    });
+  }
+  return h.valueAt(k);
+}
+
+/** All list elements of every field with this id. */
+export function elements(h: HeaderList, id: number, code: ParseErrorCode): string[] {
+  const out: string[] = [];
+  const n = h.size();
+  for (let k = 0; k < n; k++)
+    if (h.idAt(k) === id) splitList(h.valueAt(k), out, code, lowerName(id));
+  return out;
+}
+
+export function readVias(h: HeaderList): Via[] {
+  return elements(h, H_VIA, ParseErrorCode.BadVia).map(parseVia);
+}
+
+export function readTopVia(h: HeaderList): Via {
+  const k = h.indexOfId(H_VIA);
+  if (k < 0) {
+    throw new SipParseError(ParseErrorCode.MissingHeader, 'no via header', { header: 'via' });
+  }
+  const v = h.valueAt(k);
+  return parseVia(v.indexOf(',') < 0 ? v : splitList(v, [], ParseErrorCode.BadVia, 'via')[0]!);
+}
+
+export function readFrom(h: HeaderList): FromTo {
+  return parseFromTo(single(h, H_FROM), 'from');
+}
+
+export function readTo(h: HeaderList): FromTo {
+  return parseFromTo(single(h, H_TO), 'to');
+}
+
+export function readCallId(h: HeaderList): string {
+  return checkCallId(single(h, H_CALL_ID));
+}
+
+export function readCseq(h: HeaderList): CSeq {
+  return parseCseq(single(h, H_CSEQ));
+}
+
+export function readMaxForwards(h: HeaderList): number | undefined {
+  const v = optional(h, H_MAX_FORWARDS);
+  return v === undefined ? undefined : parseMaxForwards(v);
+}
+
+export function readContacts(h: HeaderList, id: number): readonly Contact[] | '*' {
+  return parseContacts(elements(h, id, ParseErrorCode.BadNameAddr));
+}
+
+export function readNameAddrs(h: HeaderList, id: number): NameAddr[] {
+  return elements(h, id, ParseErrorCode.BadNameAddr).map(parseNameAddr);
+}
+
+export function readDelta(h: HeaderList, id: number): number | undefined {
+  const v = optional(h, id);
+  return v === undefined ? undefined : parseDeltaSeconds(v, lowerName(id));
+}
+
+export function readAuth(h: HeaderList, id: number): AuthHeader[] {
+  const out: AuthHeader[] = [];
+  const n = h.size();
+  for (let k = 0; k < n; k++)
+    if (h.idAt(k) === id) out.push(parseAuth(h.valueAt(k), lowerName(id)));
+  return out;
+}
+
+export function readAuthInfo(h: HeaderList, id: number): Record<string, string> | undefined {
+  const v = optional(h, id);
+  return v === undefined ? undefined : parseAuthParams(v, 0, lowerName(id));
+}
+
+export function readRetryAfter(h: HeaderList, id: number): RetryAfter | undefined {
+  const v = optional(h, id);
+  return v === undefined ? undefined : parseRetryAfter(v);
+}
+
+export function readReasons(h: HeaderList, id: number): Reason[] {
+  return elements(h, id, ParseErrorCode.BadHeaderValue).map(parseReason);
+}
+
+export function readOptionTags(h: HeaderList, id: number): string[] {
+  const out: string[] = [];
+  const n = h.size();
+  for (let k = 0; k < n; k++) {
+    if (h.idAt(k) !== id) continue;
+    const v = h.valueAt(k);
+    // RFC 3261 §20.37: Supported may be empty ("Supported:" = no option tags).
+    if (v.trim() === '') continue;
+    splitList(v, out, ParseErrorCode.BadHeaderValue, lowerName(id));
+  }
+  return parseOptionTags(out, lowerName(id));
+}
+
+export function readContentType(h: HeaderList): string | undefined {
+  const v = optional(h, H_CONTENT_TYPE);
+  return v === undefined ? undefined : parseContentType(v);
+}
+
+/** The declared Content-Length (validated), or undefined when absent. */
+export function readContentLength(h: HeaderList): number | undefined {
+  const v = optional(h, H_CONTENT_LENGTH);
+  if (v === undefined) return undefined;
+  const n = parseBoundedInt(v, Number.MAX_SAFE_INTEGER);
+  if (n < 0) {
+    throw new SipParseError(ParseErrorCode.BadContentLength, 'Content-Length is not a number', {
+      header: 'content-length',
+    });
+  }
+  return n;
+}
