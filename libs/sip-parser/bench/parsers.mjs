@@ -42,9 +42,10 @@ function fields(
  * @param {{ parseMessage: Function }} sipwake The built `@sipwake/sip-parser`.
  */
 function sipwakeRead({ parseMessage }) {
-  const options = { datagram: true };
-  return (bytes) => readSipwake(parseMessage(bytes, options));
+  return (bytes) => readSipwake(parseMessage(bytes, DATAGRAM));
 }
+
+const DATAGRAM = { datagram: true };
 
 function readSipwake(msg) {
   const cseq = msg.cseq();
@@ -65,15 +66,24 @@ function readSipwake(msg) {
 }
 
 /**
- * sipwake's parse, field reads, then serialize: what a proxy does with every message.
+ * sipwake's parse, field reads, then serialize. An untouched message serializes as the bytes it
+ * was parsed from, so a header is set to its own value first: the serializer then rebuilds the
+ * message, as it does for every message a proxy edits and forwards.
  * @param {{ parseMessage: Function, serializeMessage: Function }} sipwake
+ * @param {Buffer} bytes
+ * @returns {{ fields: import('./corpus.mjs').Fields, out: Buffer }}
  */
-function sipwakeRoundTrip({ parseMessage, serializeMessage }) {
-  const options = { datagram: true };
+export function sipwakeRoundTrip({ parseMessage, serializeMessage }, bytes) {
+  const msg = parseMessage(bytes, DATAGRAM);
+  const read = readSipwake(msg);
+  msg.headers.set('Call-ID', read.callId);
+  return { fields: read, out: serializeMessage(msg) };
+}
+
+function sipwakeRoundTripRead(sipwake) {
   return (bytes) => {
-    const msg = parseMessage(bytes, options);
-    const read = readSipwake(msg);
-    if (serializeMessage(msg).length === 0) throw new Error('serializeMessage returned no bytes');
+    const { fields: read, out } = sipwakeRoundTrip(sipwake, bytes);
+    if (out.length === 0) throw new Error('serializeMessage returned no bytes');
     return read;
   };
 }
@@ -163,7 +173,7 @@ export async function loadParsers(sipwake) {
       name: 'sipwake parse+serialize',
       input: 'Buffer',
       peer: false,
-      read: sipwakeRoundTrip(sipwake),
+      read: sipwakeRoundTripRead(sipwake),
     },
     { name: 'sip (npm)', input: 'string', peer: true, read: sipRead(sip) },
     // JsSIP's parser needs no UA: the UA is only stored on an incoming request.

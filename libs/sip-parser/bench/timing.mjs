@@ -1,12 +1,15 @@
 // Times each parser on the whole corpus: a warm-up, then several rounds with the parsers in a
-// rotating order, each round a bounded time of back-to-back batches measured with hrtime.
+// rotating order, each round a bounded time of back-to-back batches measured with hrtime. A
+// round's rate comes from its median batch, so that batches during which another process held
+// the core (a shared machine) do not count; the CPU share of the rounds says how contended it was.
 import process from 'node:process';
 
 /**
  * A timed batch is a whole number of passes over the corpus, about this long: long enough to
- * dwarf the clock read, short enough to end a round on time (the slowest peer takes ~30 ms a pass).
+ * dwarf the clock read, shorter than a scheduler time slice. (A peer slower than this gets one
+ * pass a batch; SIP.js needs ~30 ms a pass.)
  */
-const BATCH_NS = 2_000_000;
+const BATCH_NS = 1_000_000;
 
 /**
  * @typedef {object} TimingOptions
@@ -22,6 +25,7 @@ const BATCH_NS = 2_000_000;
  * @property {number[]} rates msgs/s of each round.
  * @property {number} median msgs/s, the median of the rounds.
  * @property {number} messages Messages parsed in the timed rounds.
+ * @property {number} cpuShare CPU time of this process / wall time, over the timed rounds.
  */
 
 /**
@@ -35,14 +39,20 @@ export function timeParsers(parsers, corpus, options) {
   const expectedSink = corpus.reduce((sum, m) => sum + m.expected.bodyLength, 0);
   const rates = parsers.map(() => []);
   const messages = parsers.map(() => 0);
+  const wallNs = parsers.map(() => 0);
+  const cpuUs = parsers.map(() => 0);
 
   const passes = parsers.map((p, i) => warmUp(p.read, inputs[i], options.warmupMs, expectedSink));
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < parsers.length; k++) {
       const i = (round + k) % parsers.length;
       options.gc?.();
+      const cpu = process.cpuUsage();
       const run = runFor(parsers[i].read, inputs[i], passes[i], options.roundMs, expectedSink);
-      rates[i].push((run.messages * 1e9) / Number(run.ns));
+      const used = process.cpuUsage(cpu);
+      cpuUs[i] += used.user + used.system;
+      wallNs[i] += Number(run.ns);
+      rates[i].push((passes[i] * inputs[i].length * 1e9) / median(run.batchNs));
       messages[i] += run.messages;
     }
   }
@@ -51,6 +61,7 @@ export function timeParsers(parsers, corpus, options) {
     rates: rates[i],
     median: median(rates[i]),
     messages: messages[i],
+    cpuShare: (cpuUs[i] * 1e3) / wallNs[i],
   }));
 }
 
@@ -59,31 +70,32 @@ export function timeParsers(parsers, corpus, options) {
  * @returns {number} the passes per batch for this parser.
  */
 function warmUp(read, inputs, ms, expectedSink) {
-  runFor(read, inputs, 1, ms, expectedSink);
-  const { ns } = runFor(read, inputs, 1, 0, expectedSink);
-  return Math.max(1, Math.min(256, Math.floor(BATCH_NS / Math.max(1, Number(ns)))));
+  const { batchNs } = runFor(read, inputs, 1, ms, expectedSink);
+  const pass = median(batchNs.slice(batchNs.length >> 1));
+  return Math.max(1, Math.min(256, Math.floor(BATCH_NS / Math.max(1, pass))));
 }
 
 /**
- * Parses the corpus in batches of `passes` until `ms` of batch time has passed (at least one).
- * @returns {{ messages: number, ns: bigint }}
+ * Parses the corpus in batches of `passes` until `ms` of wall time has passed (at least one).
+ * @returns {{ messages: number, ns: number, batchNs: number[] }} ns: wall time of the run.
  */
 function runFor(read, inputs, passes, ms, expectedSink) {
-  const budget = BigInt(Math.round(ms * 1e6));
-  let ns = 0n;
-  let batches = 0;
+  const batchNs = [];
+  const begin = process.hrtime.bigint();
+  const end = begin + BigInt(Math.round(ms * 1e6));
+  let now = begin;
   do {
     let sink = 0;
-    const start = process.hrtime.bigint();
+    const start = now;
     for (let pass = 0; pass < passes; pass++) {
       for (let i = 0; i < inputs.length; i++) sink += read(inputs[i]).bodyLength;
     }
-    ns += process.hrtime.bigint() - start;
-    batches++;
+    now = process.hrtime.bigint();
+    batchNs.push(Number(now - start));
     // Uses every result, so that no read can be optimised away, and catches a parser gone wrong.
     if (sink !== expectedSink * passes) throw new Error(`batch read ${sink} body octets`);
-  } while (ns < budget);
-  return { messages: batches * passes * inputs.length, ns };
+  } while (now < end);
+  return { messages: batchNs.length * passes * inputs.length, ns: Number(now - begin), batchNs };
 }
 
 /** @param {number[]} values */
