@@ -186,13 +186,21 @@ function findCredentials(
   return all.find((c) => c.realm === realm) ?? all.find((c) => c.realm === undefined);
 }
 
-/** How far a failed challenge got: the furthest one explains the realm best. */
-const progress: Readonly<Partial<Record<string, number>>> = {
-  [DigestErrorCode.MalformedChallenge]: 1,
-  [DigestErrorCode.UnsupportedAlgorithm]: 2,
-  [DigestErrorCode.UnsupportedQop]: 3,
-  [DigestErrorCode.NoCredentials]: 4,
-};
+/** How far a failed challenge got: the furthest one explains best why a realm went unanswered. */
+export function failureRank(error: DigestError): number {
+  switch (error.code) {
+    case DigestErrorCode.NoCredentials:
+      return 4;
+    case DigestErrorCode.UnsupportedQop:
+      return 3;
+    case DigestErrorCode.UnsupportedAlgorithm:
+      return 2;
+    case DigestErrorCode.MalformedChallenge:
+      return 1;
+    default:
+      return 0;
+  }
+}
 
 function better(
   held: ChosenChallenge | DigestError | undefined,
@@ -201,7 +209,7 @@ function better(
   if (held === undefined) return candidate;
   if (held instanceof DigestError) {
     if (!(candidate instanceof DigestError)) return candidate;
-    return (progress[candidate.code] ?? 0) > (progress[held.code] ?? 0) ? candidate : held;
+    return failureRank(candidate) > failureRank(held) ? candidate : held;
   }
   if (candidate instanceof DigestError) return held;
   // Strictly stronger replaces; among equals the topmost (the server's preference) stays.

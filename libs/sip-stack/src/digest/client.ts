@@ -5,6 +5,7 @@ import type { AuthHeader } from '@sipwake/sip-parser';
 import { allDigestAlgorithms, type DigestAlgorithm } from './algorithm.js';
 import {
   chooseChallenges,
+  failureRank,
   type AuthorizationHeader,
   type ChosenChallenge,
   type ChoosePolicy,
@@ -44,7 +45,11 @@ export interface DigestRequest {
 export interface DigestChallengeResponse extends DigestRequest {
   readonly wwwAuthenticate?: readonly AuthHeader[];
   readonly proxyAuthenticate?: readonly AuthHeader[];
-  /** The answers the challenged request carried: a realm that challenges again, not stale, refused them. */
+  /**
+   * The answers the challenged request carried. A realm that challenges again without stale=true
+   * refused them (DIGEST_CREDENTIALS_REJECTED), unless they were signed with a reused nonce: that
+   * gets one retry with the new nonce.
+   */
   readonly previous?: readonly DigestAnswer[];
 }
 
@@ -59,6 +64,8 @@ export interface DigestAnswer {
   readonly algorithm: DigestAlgorithm;
   readonly qop: DigestQop | undefined;
   readonly nc: number | undefined;
+  /** Signed with a nonce held from an earlier challenge (authorize, or carried forward). */
+  readonly reusedNonce: boolean;
 }
 
 export type AuthenticationInfoCheck = 'verified' | 'mismatch' | 'absent' | 'unverifiable';
@@ -109,7 +116,7 @@ export function createDigestClient(options: DigestClientOptions): DigestClient {
     }
   }
 
-  function sign(entry: HeldNonce, request: DigestRequest): DigestAnswer {
+  function sign(entry: HeldNonce, request: DigestRequest, reusedNonce: boolean): DigestAnswer {
     const { challenge, credentials: creds, ha1, qop } = entry.chosen;
     const nc = qop === undefined ? undefined : ++entry.nc;
     const input: DigestInput = {
@@ -151,6 +158,7 @@ export function createDigestClient(options: DigestClientOptions): DigestClient {
       algorithm: challenge.algorithm.name,
       qop,
       nc,
+      reusedNonce,
     };
   }
 
@@ -175,20 +183,20 @@ export function createDigestClient(options: DigestClientOptions): DigestClient {
       const chosen = results.flatMap((r) => r.chosen);
       const previous = response.previous ?? [];
       for (const c of chosen) {
-        const sent = previous.some(
+        const sent = previous.find(
           (a) => a.header === c.challenge.header && a.realm === c.challenge.realm,
         );
-        // RFC 7616 §3.3 stale: "If stale is false …, the client may wish to simply retry the request
-        // with a new encrypted response, without re-prompting the user"; a challenge without it
-        // after our credentials means they were refused: retrying would loop.
-        if (sent && !c.challenge.stale) {
+        // RFC 7616 §3.3 stale: "If stale is true, the client may wish to simply retry the request
+        // with a new encrypted response, without re-prompting the user for a new username and
+        // password. […] If stale is false, or anything other than true, or the stale parameter is
+        // not present, the username and/or password are invalid". Many registrars (Kamailio's
+        // www_challenge without its stale flag) refuse an expired nonce without saying stale, so
+        // an answer from a reused nonce earns one retry; an answer to a fresh challenge does not.
+        if (sent && !sent.reusedNonce && !c.challenge.stale) {
           throw new DigestError(
             DigestErrorCode.CredentialsRejected,
             `credentials refused by realm ${c.challenge.realm}`,
-            {
-              realm: c.challenge.realm,
-              field: c.challenge.header,
-            },
+            { realm: c.challenge.realm, field: c.challenge.header },
           );
         }
       }
@@ -202,21 +210,21 @@ export function createDigestClient(options: DigestClientOptions): DigestClient {
         const entry: HeldNonce = { chosen: c, nc: sameNonce ? before.nc : 0 };
         hold(key, entry);
         answered.add(key);
-        answers.push(sign(entry, response));
+        answers.push(sign(entry, response, false));
       }
       for (const a of previous) {
         const key = keyOf(a.header, a.realm);
         const entry = held.get(key);
         if (answered.has(key) || !entry) continue;
         answered.add(key);
-        answers.push(sign(entry, response));
+        answers.push(sign(entry, response, true));
       }
       if (answers.length === 0) throw mostTelling(results.flatMap((r) => r.failures));
       return answers;
     },
 
     authorize(request) {
-      return [...held.values()].map((entry) => sign(entry, request));
+      return [...held.values()].map((entry) => sign(entry, request, true));
     },
 
     checkAuthenticationInfo(answer, info, request) {
@@ -259,17 +267,10 @@ function keyOf(header: AuthorizationHeader, realm: string): string {
 
 /** The failure that got furthest explains best why nothing could be answered. */
 function mostTelling(failures: readonly DigestError[]): DigestError {
-  const order: readonly string[] = [
-    DigestErrorCode.NoCredentials,
-    DigestErrorCode.UnsupportedQop,
-    DigestErrorCode.UnsupportedAlgorithm,
-    DigestErrorCode.MalformedChallenge,
-  ];
-  const sorted = [...failures].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
-  return (
-    sorted[0] ??
-    new DigestError(DigestErrorCode.NoChallenge, 'no Digest challenge could be answered')
-  );
+  const [first, ...rest] = failures;
+  if (!first)
+    return new DigestError(DigestErrorCode.NoChallenge, 'no Digest challenge could be answered');
+  return rest.reduce((best, e) => (failureRank(e) > failureRank(best) ? e : best), first);
 }
 
 function invalidOption(key: string, why: string): never {

@@ -1,6 +1,6 @@
 // Writing auth-params the way SIP servers read them: RFC 3261 §25.1 quoted-string for
 // username, realm, nonce, uri, response, cnonce, opaque; bare tokens for algorithm, qop, nc,
-// stale, userhash (RFC 7616 §3.4 and §3.3; RFC 8760 §2.8 keeps that form for SIP).
+// stale, userhash (RFC 7616 §3.3 and §3.4, which RFC 8760 brings to SIP).
 import { DigestError, DigestErrorCode } from './errors.js';
 
 export interface AuthParam {

@@ -2,6 +2,8 @@
 // at `maxEntries` and kept in least-recently-used order. A nonce pushed out while still valid
 // cannot be tracked any more, so every untracked nonce issued no later than it is refused as
 // stale from then on (the client simply retries with a fresh nonce) instead of being replayable.
+// Issue times have millisecond resolution: a nonce issued in the same millisecond as a forgotten
+// one is refused too. That only happens when the map overflows, i.e. under overload.
 
 export interface NonceTrackerOptions {
   readonly maxEntries: number;
@@ -43,8 +45,9 @@ export function createNonceTracker(options: NonceTrackerOptions): NonceTracker {
     use(nonce, issuedAtMs, nc, nowMs) {
       const entry = entries.get(nonce);
       if (entry) {
-        // RFC 7616 §3.4: "The server … can detect request replays by maintaining its own copy
-        // of this count — if the same nc-value is seen twice, then the request is a replay."
+        // RFC 7616 §3.4: nc is there "to allow the server to detect request replays by
+        // maintaining its own copy of this count - if the same nc value is seen twice, then the
+        // request is a replay"
         if (nc === undefined || nc <= entry.highestNc) return 'replay';
         entry.highestNc = nc;
         entries.delete(nonce);

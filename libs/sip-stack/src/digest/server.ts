@@ -129,7 +129,8 @@ export function createDigestServer(options: DigestServerOptions): DigestServer {
     if (!algorithm || !config.algorithms.includes(algorithm.name)) return 'bad-algorithm';
     const qop = params['qop']?.toLowerCase();
     if (qop === undefined) {
-      // RFC 7616 §3.4: qop "MUST be used by all implementations" that were offered one.
+      // RFC 7616 §3.4: qop's "value MUST be one of the alternatives the server indicated it
+      // supports in the WWW-Authenticate header field" (none offered: the RFC 2069 form).
       return config.qop.length === 0
         ? { params, algorithm, nonce, uri, response, qop: undefined, nc: undefined }
         : 'bad-qop';
@@ -183,7 +184,8 @@ export function createDigestServer(options: DigestServerOptions): DigestServer {
       if (typeof presented === 'string') return fail(presented);
       const issuedAt = codec.issuedAt(presented.nonce);
       if (issuedAt === undefined) return fail('bad-nonce');
-      // RFC 2617 §3.2.2.5: the server must make sure the "uri" names the resource of the Request-Line.
+      // RFC 7616 §3.4.6: the server MUST assure that the resource of the "uri" parameter is the
+      // same as the one in the request line (RFC 3261 §22.4: the Request-URI).
       if (config.checkUri && presented.uri !== request.uri) return fail('uri-mismatch');
 
       const user = await resolveUser(presented.params, presented.algorithm);
