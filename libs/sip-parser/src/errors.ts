@@ -51,8 +51,6 @@ export const ParseErrorCode = {
   BadUri: 'BAD_URI',
   /** A name-addr / addr-spec malformed (display name, brackets, parameters). */
   BadNameAddr: 'BAD_NAME_ADDR',
-  /** A parameter list malformed (empty name, missing value after `=`, bad quoting). */
-  BadParam: 'BAD_PARAM',
   /** A number out of its range or not a number (Expires, Min-Expires, expires, q, ttl, …). */
   BadNumber: 'BAD_NUMBER',
   /** An authentication header malformed. */
