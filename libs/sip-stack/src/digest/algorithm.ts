@@ -67,7 +67,7 @@ export function algorithmInfo(name: DigestAlgorithm): AlgorithmInfo {
   return info;
 }
 
-/** H(data): the lower-case hex digest (RFC 7616 §3.4: "converted … to the ASCII representation"). */
+/** H(data) as lower-case hex (RFC 8760 §2.2: four bits at a time, "0123456789abcdef"). */
 export function digestHash(hash: DigestHash, data: string | Buffer): string {
   return createHash(nodeHashes[hash]).update(data).digest('hex');
 }

@@ -63,7 +63,8 @@ function requestDigest(input: DigestInput, method: string): string {
     // RFC 2617 §3.2.2.1 (RFC 2069 compatibility): KD(H(A1), unq(nonce) ":" H(A2)).
     return digestHash(hash, `${ha1}:${input.nonce}:${ha2}`);
   }
-  // RFC 7616 §3.4.1: response = <"> < KD ( H(A1), unq(nonce) ":" nc ":" unq(cnonce) ":" unq(qop) ":" H(A2) ) <">
+  // RFC 7616 §3.4.1: response = <"> < KD ( H(A1), unq(nonce)
+  //   ":" nc ":" unq(cnonce) ":" unq(qop) ":" H(A2) ) <">
   return digestHash(
     hash,
     `${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:${input.qop}:${ha2}`,

@@ -29,7 +29,7 @@ export const digestErrorCodes: Readonly<Record<DigestErrorCode, string>> = {
   DIGEST_NO_CREDENTIALS:
     'No credentials (or no stored HA1 for the hash) match the challenged realm.',
   DIGEST_CREDENTIALS_REJECTED:
-    'The realm challenged again, not stale, a request that carried our credentials: they are refused.',
+    'A fresh answer was challenged again by its realm without stale=true: credentials refused.',
   DIGEST_INVALID_VALUE: 'A value cannot be written into the header (CR, LF or NUL in it).',
   DIGEST_LOOKUP_FAILED: 'The injected credential lookup threw or rejected; retryable.',
   DIGEST_INVALID_OPTIONS: 'A client or server option is out of range; the key is named.',

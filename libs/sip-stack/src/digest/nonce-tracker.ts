@@ -10,7 +10,7 @@ export interface NonceTrackerOptions {
   readonly lifetimeMs: number;
 }
 
-/** `ok`: first use or a higher nc; `replay`: nc not above the highest seen; `forgotten`: see above. */
+/** `ok`: first use or a higher nc; `replay`: nc not above the highest seen; `forgotten`: above. */
 export type NonceUse = 'ok' | 'replay' | 'forgotten';
 
 export interface NonceTracker {

@@ -11,7 +11,7 @@ import type { DigestSecret } from './credentials.js';
 import { DigestError, DigestErrorCode } from './errors.js';
 import { quoteString } from './format.js';
 
-/** Finds a user's secret; undefined for an unknown user. A rejection becomes DIGEST_LOOKUP_FAILED. */
+/** Finds a user's secret; undefined: unknown user. A rejection becomes DIGEST_LOOKUP_FAILED. */
 export type DigestLookup = (username: string, realm: string) => Promise<DigestSecret | undefined>;
 
 /** Finds a user by RFC 7616 §3.4.4 userhash, H(username ":" realm) with the given hash. */
@@ -25,7 +25,10 @@ export interface DigestServerOptions {
   readonly realm: string;
   /** Binds nonces to this server (or to every server sharing it): at least 16 bytes. */
   readonly secret: Buffer | string;
-  /** Nonce issue times and ages come from this clock (share a wall clock to share nonces across processes). */
+  /**
+   * Nonce issue times and ages come from this clock. Processes that share a secret (and so
+   * accept each other's nonces) need a shared wall clock here, not the monotonic systemClock().
+   */
   readonly clock: Clock;
   readonly lookup: DigestLookup;
   /** When given, challenges say `userhash=true` and hashed usernames are accepted. */
@@ -34,9 +37,9 @@ export interface DigestServerOptions {
   readonly nonceLifetimeMs?: number;
   /** Offered in this order of preference, one challenge each (default SHA-256, MD5). */
   readonly algorithms?: readonly DigestAlgorithm[];
-  /** qop values offered (default auth); empty: RFC 2069 challenges without qop, single-use nonces. */
+  /** qop values offered (default auth); empty: RFC 2069 challenges, each nonce used once. */
   readonly qop?: readonly DigestQop[];
-  /** A proxy challenges with 407 Proxy-Authenticate and reads Proxy-Authorization (default false). */
+  /** A proxy: 407 Proxy-Authenticate, and credentials from Proxy-Authorization (default false). */
   readonly proxy?: boolean;
   /** Nonces whose highest nc is remembered (default 10 000). */
   readonly maxTrackedNonces?: number;

@@ -120,7 +120,7 @@ export function createDigestServer(options: DigestServerOptions): DigestServer {
     return { ok: false, reason, challenge: challenge(stale) };
   }
 
-  /** Checks the shape of the credentials against what was offered; a reason when they do not fit. */
+  /** Checks the credentials' shape against what was offered; a reason when they do not fit. */
   function read(params: Readonly<Record<string, string>>): Presented | DigestFailureReason {
     const { nonce, uri, response } = params;
     if (nonce === undefined || uri === undefined || response === undefined) return 'malformed';
