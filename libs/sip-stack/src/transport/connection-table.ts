@@ -47,12 +47,15 @@ export class ConnectionTable {
     return connection?.isOpen ? connection : undefined;
   }
 
-  /** The most recent open connection to this destination. */
-  to(destination: Destination): Connection | undefined {
+  /** The most recent open connection to this destination (that `accept` takes). */
+  to(
+    destination: Destination,
+    accept: (connection: Connection) => boolean = () => true,
+  ): Connection | undefined {
     const list = this.byKey.get(destinationKey(destination)) ?? [];
     for (let i = list.length - 1; i >= 0; i--) {
       const connection = list[i];
-      if (connection?.isOpen) return connection;
+      if (connection?.isOpen && accept(connection)) return connection;
     }
     return undefined;
   }

@@ -1,12 +1,17 @@
 // One stream connection (TCP, TLS, WebSocket): frames what arrives, answers pings, sends, and
 // closes itself when idle, when framing is lost or a bound is exceeded, or when a pong is missing.
-import { createStreamFramer, parseMessage } from '@sipwake/sip-parser';
+import {
+  createStreamFramer,
+  ParseErrorCode,
+  parseMessage,
+  SipParseError,
+} from '@sipwake/sip-parser';
 import type { FramerEvent, StreamFramer } from '@sipwake/sip-parser';
 import type { TimerHandle } from '../clock.js';
 import type { InboundDispatcher } from './inbound.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { Pipe } from './pipe.js';
-import type { Endpoint, Flow, TransportProtocol } from './types.js';
+import type { Endpoint, Flow, FlowCloseReason, TransportProtocol } from './types.js';
 
 /** Why a connection closed. */
 export const CloseReason = {
@@ -22,15 +27,17 @@ export const CloseReason = {
   Peer: 'peer',
   /** The transport stopped. */
   Stopped: 'stopped',
-} as const;
+} as const satisfies Record<string, FlowCloseReason>;
 
-export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
+export type CloseReason = FlowCloseReason;
 
 export interface Connection {
   readonly id: string;
   readonly flow: Flow;
   /** We opened it (keep-alive pings are ours to send). */
   readonly outbound: boolean;
+  /** TLS/WSS connections we opened: the name the server's certificate was checked against. */
+  readonly serverName: string | undefined;
   readonly isOpen: boolean;
   send(bytes: Buffer): Promise<void>;
   close(reason: CloseReason): void;
@@ -44,6 +51,7 @@ export interface ConnectionInit {
   readonly local: Endpoint;
   readonly remote: Endpoint;
   readonly outbound: boolean;
+  readonly serverName?: string;
   readonly pipe: Pipe;
   readonly options: ResolvedTransportOptions;
   readonly inbound: InboundDispatcher;
@@ -134,12 +142,21 @@ export function openConnection(init: ConnectionInit): Connection {
 
   const receiveChunk = (chunk: Buffer): void => {
     if (!framer) return;
+    // A pong written just before a message arrives with it, and the framer takes a CRLF before
+    // a start line as padding (RFC 3261 §7.5): between messages, a leading CRLF is our pong.
+    if (pongTimer !== undefined && framer.buffered === 0 && startsWithLonePong(chunk)) {
+      pongReceived();
+    }
     let events: FramerEvent[];
     try {
       events = framer.push(chunk);
     } catch (error) {
+      const tooLarge =
+        error instanceof SipParseError &&
+        (error.code === ParseErrorCode.HeaderTooLarge ||
+          error.code === ParseErrorCode.BodyTooLarge);
       log.debug({ flow, err: error }, 'stream framing lost: closing the connection');
-      close(CloseReason.FramingLost);
+      close(tooLarge ? CloseReason.TooLarge : CloseReason.FramingLost);
       return;
     }
     for (const event of events) handle(event);
@@ -188,6 +205,7 @@ export function openConnection(init: ConnectionInit): Connection {
     id: init.id,
     flow,
     outbound: init.outbound,
+    serverName: init.serverName,
     get isOpen() {
       return reason === undefined;
     },
@@ -221,4 +239,9 @@ export function openConnection(init: ConnectionInit): Connection {
   scheduleIdle(options.idleTimeoutMs);
   if (init.outbound && options.keepAliveIntervalMs > 0) scheduleKeepAlive();
   return connection;
+}
+
+/** `CRLF` alone or followed by a byte other than CR (a CR could begin a CRLFCRLF ping). */
+function startsWithLonePong(chunk: Buffer): boolean {
+  return chunk[0] === 13 && chunk[1] === 10 && (chunk.length === 2 || chunk[2] !== 13);
 }

@@ -2,7 +2,7 @@
 // layer above registered. Shared by the socket transports and the in-memory one.
 import type { SipMessage } from '@sipwake/sip-parser';
 import type { TransportLog } from './options.js';
-import type { Flow, Inbound, InboundInvalid } from './types.js';
+import type { Flow, FlowClosed, Inbound, InboundInvalid } from './types.js';
 import { stampReceived } from './via.js';
 
 export interface InboundDispatcher {
@@ -11,11 +11,14 @@ export interface InboundDispatcher {
   /** A parsed message: requests get their top Via stamped first (a bad top Via makes it invalid). */
   message(message: SipMessage, bytes: Buffer, flow: Flow): void;
   invalid(bytes: Buffer, error: Error, flow: Flow): void;
+  onFlowClosed(handler: (closed: FlowClosed) => void): void;
+  flowClosed(closed: FlowClosed): void;
 }
 
 export function createInboundDispatcher(log: TransportLog): InboundDispatcher {
   const messageHandlers: ((inbound: Inbound) => void)[] = [];
   const invalidHandlers: ((inbound: InboundInvalid) => void)[] = [];
+  const closedHandlers: ((closed: FlowClosed) => void)[] = [];
 
   // A handler that throws must not take the socket loop down with it.
   const call = <T>(handlers: readonly ((value: T) => void)[], value: T, flow: Flow): void => {
@@ -48,5 +51,7 @@ export function createInboundDispatcher(log: TransportLog): InboundDispatcher {
       call(messageHandlers, { message, bytes, flow }, flow);
     },
     invalid,
+    onFlowClosed: (handler) => void closedHandlers.push(handler),
+    flowClosed: (closed) => call(closedHandlers, closed, closed.flow),
   };
 }

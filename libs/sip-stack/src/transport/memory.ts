@@ -14,6 +14,7 @@ import type { TransportLog } from './options.js';
 import type {
   Endpoint,
   Flow,
+  FlowCloseReason,
   ListenOptions,
   SendTarget,
   Transport,
@@ -52,7 +53,7 @@ export interface MemoryNetwork {
   closeConnection(connectionId: string): void;
   /** Every message sent on this network, in order, delivered or not. */
   sent(): readonly MemoryPacket[];
-  /** Resolves once no delivery is waiting (microtask deliveries; clock ones need the clock moved). */
+  /** Resolves once no immediate delivery is waiting (deliveries on the clock wait for it to move). */
   settle(): Promise<void>;
 }
 
@@ -90,14 +91,16 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
   let inFlight = 0;
 
   const schedule = (deliver: () => void): void => {
+    const { clock, latencyMs } = networkOptions;
+    if (clock && latencyMs) {
+      clock.setTimeout(deliver, latencyMs);
+      return;
+    }
     inFlight++;
-    const run = (): void => {
+    queueMicrotask(() => {
       inFlight--;
       deliver();
-    };
-    const { clock, latencyMs } = networkOptions;
-    if (clock && latencyMs) clock.setTimeout(run, latencyMs);
-    else queueMicrotask(run);
+    });
   };
 
   const listenerAt = (
@@ -137,10 +140,20 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
     to.inbound.message(message, bytes, flow);
   };
 
-  const closeConnection = (id: string): void => {
+  const closeConnection = (id: string, reason: FlowCloseReason = 'peer'): void => {
     const connection = connections.get(id);
-    if (connection) connection.open = false;
+    if (!connection) return;
+    connection.open = false;
     connections.delete(id);
+    for (const side of connection.sides) {
+      const flow: Flow = {
+        protocol: connection.protocol,
+        local: side.local,
+        remote: side.remote,
+        connectionId: id,
+      };
+      side.node.inbound.flowClosed({ flow, reason });
+    }
   };
 
   const deliverStream = (connection: MemoryConnection, side: Side, bytes: Buffer): void => {
@@ -156,7 +169,7 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
       events = side.framer.push(bytes);
     } catch (error) {
       log.debug({ flow, err: error }, 'memory stream framing lost: closing the connection');
-      closeConnection(connection.id);
+      closeConnection(connection.id, 'framing-lost');
       return;
     }
     for (const event of events) {
@@ -289,7 +302,7 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
         running = false;
         nodes.delete(node);
         for (const c of [...connections.values()]) {
-          if (c.sides.some((s) => s.node === node)) closeConnection(c.id);
+          if (c.sides.some((s) => s.node === node)) closeConnection(c.id, 'stopped');
         }
       },
       listening: () => [...bound],
@@ -306,6 +319,7 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
       },
       onMessage: node.inbound.onMessage,
       onInvalid: node.inbound.onInvalid,
+      onFlowClosed: node.inbound.onFlowClosed,
     };
   };
 
@@ -314,7 +328,7 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
     intercept(next) {
       decide = next;
     },
-    closeConnection,
+    closeConnection: (id) => closeConnection(id),
     sent: () => [...packets],
     async settle() {
       while (inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));

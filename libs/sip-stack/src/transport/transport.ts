@@ -46,15 +46,20 @@ export function createTransport(transportOptions: TransportOptions): Transport {
     protocol: TransportProtocol,
     opened: OpenedPipe,
     outbound: boolean,
+    serverName?: string,
   ): Connection => {
     const connection = openConnection({
       id: `${protocol}-${idPrefix}-${nextId++}`,
       protocol,
       ...opened,
       outbound,
+      ...(serverName === undefined ? {} : { serverName }),
       options,
       inbound,
-      onClosing: (c) => table.remove(c),
+      onClosing: (c, reason) => {
+        table.remove(c);
+        inbound.flowClosed({ flow: c.flow, reason });
+      },
     });
     table.add(connection);
     return connection;
@@ -128,20 +133,29 @@ export function createTransport(transportOptions: TransportOptions): Transport {
         throw new TransportError(TransportErrorCode.NotListening, 'transport stopped', { target });
       }
       log.debug({ target, local: opened.local }, 'connection opened');
-      return adopt(target.protocol, opened, true);
+      const checkedName = isSecure(target.protocol) ? target.serverName : undefined;
+      return adopt(target.protocol, opened, true, checkedName);
     } finally {
       clock.clearTimeout(timer);
       connectsInFlight.delete(pending);
     }
   };
 
-  /** An open connection for the target: by id, then by destination, else a new one (one connect per destination at a time). */
+  /**
+   * An open connection for the target: by id, then by destination, else a new one (one connect
+   * per destination at a time). A target naming a TLS server reuses only a connection whose
+   * certificate was checked against that name.
+   */
   const connectionFor = (target: SendTarget): Promise<Connection> => {
+    const checkedName = isSecure(target.protocol) ? target.serverName : undefined;
+    const fits = (c: Connection): boolean =>
+      c.flow.protocol === target.protocol &&
+      (checkedName === undefined || c.serverName === checkedName);
     const byId =
       target.connectionId === undefined ? undefined : table.byConnectionId(target.connectionId);
-    const existing = byId?.flow.protocol === target.protocol ? byId : table.to(target);
+    const existing = byId && fits(byId) ? byId : table.to(target, fits);
     if (existing) return Promise.resolve(existing);
-    const key = destinationKey(target);
+    const key = `${destinationKey(target)}|${checkedName ?? ''}`;
     let pending = pendingConnects.get(key);
     if (!pending) {
       pending = connect(target).finally(() => pendingConnects.delete(key));
@@ -226,5 +240,10 @@ export function createTransport(transportOptions: TransportOptions): Transport {
 
     onMessage: inbound.onMessage,
     onInvalid: inbound.onInvalid,
+    onFlowClosed: inbound.onFlowClosed,
   };
+}
+
+function isSecure(protocol: TransportProtocol): boolean {
+  return protocol === 'tls' || protocol === 'wss';
 }

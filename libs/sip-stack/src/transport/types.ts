@@ -32,6 +32,15 @@ export interface InboundInvalid {
   readonly flow: Flow;
 }
 
+/** Why a stream flow closed: the layer above re-registers or fails over (RFC 5626 §4.4.1). */
+export type FlowCloseReason =
+  'idle' | 'framing-lost' | 'too-large' | 'pong-timeout' | 'peer' | 'stopped';
+
+export interface FlowClosed {
+  readonly flow: Flow;
+  readonly reason: FlowCloseReason;
+}
+
 export interface SendTarget {
   readonly protocol: TransportProtocol;
   readonly address: string;
@@ -58,4 +67,6 @@ export interface Transport {
   send(target: SendTarget, message: SipMessage | Buffer): Promise<Flow>;
   onMessage(handler: (inbound: Inbound) => void): void;
   onInvalid(handler: (inbound: InboundInvalid) => void): void;
+  /** A stream connection closed (datagram flows never close). */
+  onFlowClosed(handler: (closed: FlowClosed) => void): void;
 }

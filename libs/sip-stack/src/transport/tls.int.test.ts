@@ -1,0 +1,100 @@
+import { makeTestCertificate } from '../test-support/certificate.js';
+import type { TestCertificate } from '../test-support/certificate.js';
+import { sipRequest, sipResponse } from '../test-support/sip-text.js';
+import { probe } from '../test-support/transport-probe.js';
+import type { TlsOptions } from './options.js';
+import { createTransport } from './transport.js';
+import type { Transport } from './types.js';
+import { responseTarget } from './via.js';
+
+let certificate: TestCertificate;
+const transports: Transport[] = [];
+
+beforeAll(() => {
+  certificate = makeTestCertificate();
+});
+afterAll(() => certificate.remove());
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((t) => t.stop()));
+});
+
+async function tlsTransport(address: string, tls?: TlsOptions) {
+  const transport = createTransport({
+    listen: [{ protocol: 'tls', address, port: 0 }],
+    tls: tls ?? { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
+    idleTimeoutMs: 60_000,
+    keepAliveIntervalMs: 0,
+    maxMessageBytes: 65_535,
+  });
+  transports.push(transport);
+  await transport.start();
+  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
+}
+
+describe.each([
+  ['IPv4', '127.0.0.1'],
+  ['IPv6', '::1'],
+])('TLS on %s', (_family, address) => {
+  it('carries a request out and its response back on the same connection', async () => {
+    const a = await tlsTransport(address);
+    const b = await tlsTransport(address);
+    const sent = await a.transport.send(
+      { protocol: 'tls', address, port: b.port },
+      sipRequest({ callId: 'tls-1' }),
+    );
+    const request = await b.probe.nextMessage();
+    expect(request.message.callId()).toBe('tls-1');
+    expect(request.flow).toMatchObject({ protocol: 'tls', remote: { port: sent.local.port } });
+
+    await b.transport.send(
+      responseTarget(request.message.topVia(), request.flow),
+      sipResponse({ callId: 'tls-1' }),
+    );
+    const response = await a.probe.nextMessage();
+    expect(response.message.callId()).toBe('tls-1');
+    expect(response.flow.connectionId).toBe(sent.connectionId);
+  });
+
+  it('carries a request the other way', async () => {
+    const a = await tlsTransport(address);
+    const b = await tlsTransport(address);
+    await b.transport.send(
+      { protocol: 'tls', address, port: a.port },
+      sipRequest({ callId: 'b-a' }),
+    );
+    expect((await a.probe.nextMessage()).message.callId()).toBe('b-a');
+  });
+});
+
+describe('TLS certificates', () => {
+  it('checks the certificate against the server name given', async () => {
+    const b = await tlsTransport('127.0.0.1');
+    const a = await tlsTransport('127.0.0.1');
+    await a.transport.send(
+      { protocol: 'tls', address: '127.0.0.1', port: b.port, serverName: 'localhost' },
+      sipRequest({ callId: 'sni' }),
+    );
+    expect((await b.probe.nextMessage()).message.callId()).toBe('sni');
+    const wrongName = a.transport.send(
+      { protocol: 'tls', address: '127.0.0.1', port: b.port, serverName: 'sip.example.com' },
+      sipRequest(),
+    );
+    // A connection checked for another name is not reused: this one is checked, and fails.
+    await expect(wrongName).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+
+  it('refuses a server it does not trust with CONNECT_FAILED', async () => {
+    const b = await tlsTransport('127.0.0.1');
+    const untrusting = await tlsTransport('127.0.0.1', {
+      key: certificate.key,
+      cert: certificate.cert,
+    });
+    await expect(
+      untrusting.transport.send(
+        { protocol: 'tls', address: '127.0.0.1', port: b.port },
+        sipRequest(),
+      ),
+    ).rejects.toMatchObject({ code: 'CONNECT_FAILED', retryable: true });
+    expect(b.probe.messages).toHaveLength(0);
+  });
+});

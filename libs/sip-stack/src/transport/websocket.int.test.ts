@@ -1,0 +1,169 @@
+import { request as httpRequest } from 'node:http';
+import { WebSocket } from 'ws';
+import { makeTestCertificate } from '../test-support/certificate.js';
+import type { TestCertificate } from '../test-support/certificate.js';
+import { sipRequest, sipResponse } from '../test-support/sip-text.js';
+import { probe } from '../test-support/transport-probe.js';
+import type { TransportOptions } from './options.js';
+import { createTransport } from './transport.js';
+import type { Transport, TransportProtocol } from './types.js';
+import { responseTarget } from './via.js';
+
+let certificate: TestCertificate;
+const transports: Transport[] = [];
+const sockets: WebSocket[] = [];
+
+beforeAll(() => {
+  certificate = makeTestCertificate();
+});
+afterAll(() => certificate.remove());
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await Promise.all(transports.splice(0).map((t) => t.stop()));
+});
+
+async function wsTransport(
+  protocol: TransportProtocol,
+  address = '127.0.0.1',
+  extra: Partial<TransportOptions> = {},
+) {
+  const transport = createTransport({
+    listen: [{ protocol, address, port: 0 }],
+    tls: { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
+    idleTimeoutMs: 60_000,
+    keepAliveIntervalMs: 0,
+    maxMessageBytes: 65_535,
+    ...extra,
+  });
+  transports.push(transport);
+  await transport.start();
+  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
+}
+
+/** A plain `ws` client; resolves once open, or rejects with the handshake failure. */
+function wsClient(url: string, protocols: string[]): Promise<WebSocket> {
+  const ws = new WebSocket(url, protocols, { ca: certificate.cert });
+  sockets.push(ws);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function nextFrame(ws: WebSocket): Promise<{ data: Buffer; binary: boolean }> {
+  return new Promise((resolve) =>
+    ws.once('message', (data: Buffer, binary: boolean) => resolve({ data, binary })),
+  );
+}
+
+describe.each(['ws', 'wss'] as const)('SIP over WebSocket (%s)', (protocol) => {
+  it('carries a request out and its response back on the same connection', async () => {
+    const a = await wsTransport(protocol);
+    const b = await wsTransport(protocol);
+    const sent = await a.transport.send(
+      { protocol, address: '127.0.0.1', port: b.port },
+      sipRequest({ via: `SIP/2.0/${protocol.toUpperCase()} a.invalid;branch=z9hG4bK-w1` }),
+    );
+    const request = await b.probe.nextMessage();
+    expect(request.flow).toMatchObject({ protocol, remote: { port: sent.local.port } });
+    expect(request.message.topVia().received).toBe('127.0.0.1');
+    await b.transport.send(
+      responseTarget(request.message.topVia(), request.flow),
+      sipResponse({ via: request.message.headers.get('via')! }),
+    );
+    const response = await a.probe.nextMessage();
+    expect(response.message.type).toBe('response');
+    expect(response.flow.connectionId).toBe(sent.connectionId);
+  });
+
+  it('carries a request the other way and reuses the connection', async () => {
+    const a = await wsTransport(protocol);
+    const b = await wsTransport(protocol);
+    const target = { protocol, address: '127.0.0.1', port: a.port } as const;
+    const first = await b.transport.send(target, sipRequest({ callId: 'x1' }));
+    const second = await b.transport.send(target, sipRequest({ callId: 'x2' }));
+    expect(second.connectionId).toBe(first.connectionId);
+    expect((await a.probe.nextMessage()).message.callId()).toBe('x1');
+    const x2 = await a.probe.nextMessage();
+    expect(x2.message.callId()).toBe('x2');
+    expect(new Set(a.probe.messages.map((m) => m.flow.connectionId)).size).toBe(1);
+  });
+
+  it('echoes the sip subprotocol and takes text and binary frames', async () => {
+    const b = await wsTransport(protocol);
+    const client = await wsClient(`${protocol}://127.0.0.1:${b.port}/`, ['chat', 'sip']);
+    expect(client.protocol).toBe('sip');
+    client.send(sipRequest({ callId: 'text' }).toString());
+    expect((await b.probe.nextMessage()).message.callId()).toBe('text');
+    client.send(sipRequest({ callId: 'binary' }), { binary: true });
+    const binary = await b.probe.nextMessage();
+    expect(binary.message.callId()).toBe('binary');
+
+    const frame = nextFrame(client);
+    await b.transport.send(
+      responseTarget(binary.message.topVia(), binary.flow),
+      sipResponse({ reason: 'Over-WS' }),
+    );
+    const { data, binary: isBinary } = await frame;
+    expect(isBinary).toBe(false);
+    expect(data.toString()).toMatch(/^SIP\/2\.0 200 Over-WS\r\n/);
+  });
+});
+
+describe('SIP over WebSocket', () => {
+  it('refuses a client that does not offer the sip subprotocol', async () => {
+    const b = await wsTransport('ws');
+    await expect(wsClient(`ws://127.0.0.1:${b.port}/`, ['chat'])).rejects.toThrow(/400/);
+    await expect(wsClient(`ws://127.0.0.1:${b.port}/`, [])).rejects.toThrow(/400/);
+  });
+
+  it('answers a plain HTTP request with 426 Upgrade Required', async () => {
+    const b = await wsTransport('ws');
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: b.port, path: '/' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(426);
+  });
+
+  it('works on IPv6', async () => {
+    const a = await wsTransport('ws', '::1');
+    const b = await wsTransport('ws', '::1');
+    const sent = await a.transport.send(
+      { protocol: 'ws', address: '::1', port: b.port },
+      sipRequest({ callId: 'v6' }),
+    );
+    const request = await b.probe.nextMessage();
+    expect(request.message.callId()).toBe('v6');
+    expect(request.flow.remote).toEqual({ address: '::1', port: sent.local.port });
+  });
+
+  it('answers a CRLFCRLF keep-alive message with CRLF', async () => {
+    const b = await wsTransport('ws');
+    const client = await wsClient(`ws://127.0.0.1:${b.port}/`, ['sip']);
+    const frame = nextFrame(client);
+    client.send('\r\n\r\n');
+    expect((await frame).data.toString()).toBe('\r\n');
+  });
+
+  it('closes a connection that sends a message larger than maxMessageBytes', async () => {
+    const b = await wsTransport('ws', '127.0.0.1', { maxMessageBytes: 1000 });
+    const client = await wsClient(`ws://127.0.0.1:${b.port}/`, ['sip']);
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+    client.send(sipRequest({ body: 'x'.repeat(2000) }).toString());
+    expect(await closed).toBe(1009); // RFC 6455 §7.4.1: message too big
+    expect(b.probe.messages).toHaveLength(0);
+  });
+
+  it('fails with CONNECT_FAILED when the server refuses the handshake', async () => {
+    const a = await wsTransport('ws');
+    const notWs = await wsTransport('tcp'); // a SIP TCP listener: no HTTP, no upgrade
+    await expect(
+      a.transport.send({ protocol: 'ws', address: '127.0.0.1', port: notWs.port }, sipRequest()),
+    ).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+});
