@@ -230,9 +230,9 @@ export function openConnection(init: ConnectionInit): Connection {
       pongReceived();
     },
     activity: touch,
-    closed(error) {
+    closed(error, tooLarge) {
       if (error) log.debug({ flow, err: error }, 'connection failed');
-      close(CloseReason.Peer);
+      close(tooLarge ? CloseReason.TooLarge : CloseReason.Peer);
       resolveClosed(reason ?? CloseReason.Peer);
     },
   });

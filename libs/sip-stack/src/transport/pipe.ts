@@ -11,8 +11,8 @@ export interface PipeReceiver {
   pong(): void;
   /** Traffic that carries no SIP (a WebSocket ping frame). */
   activity(): void;
-  /** The pipe is closed for good; `error` when it failed. */
-  closed(error: Error | undefined): void;
+  /** The pipe is closed for good; `error` when it failed, `tooLarge` when a message exceeded the bound. */
+  closed(error: Error | undefined, tooLarge: boolean): void;
 }
 
 export interface Pipe {
@@ -29,6 +29,8 @@ export interface Pipe {
 }
 
 const CRLF = Buffer.from('\r\n');
+/** The error code ws gives a message larger than maxPayload. */
+const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** Holds what a pipe reports until a receiver is attached. */
@@ -47,7 +49,7 @@ function createMailbox(): {
       data: (chunk) => deliver((r) => r.data(chunk)),
       pong: () => deliver((r) => r.pong()),
       activity: () => deliver((r) => r.activity()),
-      closed: (error) => deliver((r) => r.closed(error)),
+      closed: (error, tooLarge) => deliver((r) => r.closed(error, tooLarge)),
     },
     attach(r) {
       target = r;
@@ -64,7 +66,7 @@ export function socketPipe(socket: Socket): Pipe {
   socket.on('error', (error) => {
     failure = error;
   });
-  socket.on('close', () => mailbox.receiver.closed(failure));
+  socket.on('close', () => mailbox.receiver.closed(failure, false));
   const write = (bytes: Buffer): Promise<void> =>
     new Promise((resolve, reject) => {
       if (socket.destroyed || !socket.writable) {
@@ -103,7 +105,13 @@ export function webSocketPipe(ws: WebSocket): Pipe {
   ws.on('error', (error) => {
     failure = error;
   });
-  ws.on('close', () => mailbox.receiver.closed(failure));
+  // ws closes with 1009 itself when a message exceeds maxPayload (RFC 6455 §7.4.1).
+  ws.on('close', () =>
+    mailbox.receiver.closed(
+      failure,
+      (failure as { code?: string } | undefined)?.code === WS_TOO_BIG,
+    ),
+  );
   const write = (bytes: Buffer): Promise<void> =>
     new Promise((resolve, reject) => {
       if (ws.readyState !== ws.OPEN) {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createManualClock } from '../clock.js';
 import { makeTestCertificate } from '../test-support/certificate.js';
 import type { TestCertificate } from '../test-support/certificate.js';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
@@ -157,6 +158,45 @@ describe('SIP over WebSocket', () => {
     client.send(sipRequest({ body: 'x'.repeat(2000) }).toString());
     expect(await closed).toBe(1009); // RFC 6455 §7.4.1: message too big
     expect(b.probe.messages).toHaveLength(0);
+    expect((await b.probe.nextClosed()).reason).toBe('too-large');
+  });
+
+  it('keeps a connection it opened alive with ping frames, and closes idle ones', async () => {
+    const clock = createManualClock();
+    const a = await wsTransport('ws', '127.0.0.1', {
+      clock,
+      keepAliveIntervalMs: 20_000,
+      idleTimeoutMs: 30_000,
+    });
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      handleProtocols: () => 'sip',
+    });
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+      await a.transport.send(
+        { protocol: 'ws', address: '127.0.0.1', port: (server.address() as { port: number }).port },
+        sipRequest(),
+      );
+      const peer = await accepted;
+      const pinged = new Promise((resolve) => peer.once('ping', resolve));
+      clock.advance(20_000);
+      await pinged;
+
+      // A connection the peer opened gets no pings: it closes after idleTimeoutMs.
+      const client = await wsClient(`ws://127.0.0.1:${a.port}/`, ['sip']);
+      const closed = new Promise((resolve) => client.once('close', resolve));
+      client.send(sipRequest({ callId: 'then-quiet' }).toString());
+      await a.probe.nextMessage();
+      clock.advance(30_000);
+      await closed;
+      expect(a.probe.closed.map((c) => c.reason)).toEqual(['idle']);
+    } finally {
+      for (const ws of server.clients) ws.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('fails with CONNECT_FAILED when the server refuses the handshake', async () => {
