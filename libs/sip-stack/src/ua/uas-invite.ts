@@ -109,15 +109,14 @@ export function createIncomingCall(
       // Response retransmissions cease when an ACK request for the response is received. This
       // is independent of whatever transport protocols are used to send the response."
       let interval = ctx.t1Ms;
-      let elapsed = 0;
+      const deadline = ctx.clock.now() + 64 * ctx.t1Ms;
       const tick = (): void => {
         retransmit = undefined;
         if (acked) return;
-        elapsed += interval;
         // "If the server retransmits the 2xx response for 64*T1 seconds without receiving an
         // ACK, the dialog is confirmed, but the session SHOULD be terminated. This is
         // accomplished with a BYE".
-        if (elapsed >= 64 * ctx.t1Ms) {
+        if (ctx.clock.now() >= deadline) {
           fail = undefined;
           void internal.dialog.bye().catch(() => undefined);
           reject(new UaError('NO_ACK', `no ACK for the 2xx within ${64 * ctx.t1Ms} ms`));
@@ -125,7 +124,7 @@ export function createIncomingCall(
         }
         respond(ok);
         interval = Math.min(2 * interval, ctx.t2Ms);
-        retransmit = ctx.clock.setTimeout(tick, interval);
+        retransmit = ctx.clock.setTimeout(tick, Math.min(interval, deadline - ctx.clock.now()));
       };
       retransmit = ctx.clock.setTimeout(tick, interval);
     });
