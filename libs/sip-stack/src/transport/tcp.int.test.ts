@@ -141,6 +141,27 @@ describe('TCP connections', () => {
     await peer.reader.waitFor('Call-ID: in-dialog');
   });
 
+  it('sends a response to received and the sent-by port when the request connection is gone', async () => {
+    const b = await tcpTransport('127.0.0.1');
+    const listening = await server();
+    const peer = await client('127.0.0.1', b.port);
+    peer.socket.write(
+      sipRequest({ via: `SIP/2.0/TCP client.invalid:${listening.port};branch=z9hG4bK-gone` }),
+    );
+    const request = await b.probe.nextMessage();
+    peer.socket.destroy();
+    await b.probe.nextClosed();
+    // RFC 3261 §18.2.2: "the server SHOULD open a connection to the IP address in the
+    // "received" parameter, if present, using the port in the "sent-by" value".
+    const flow = await b.transport.send(
+      responseTarget(request.message.topVia(), request.flow),
+      sipResponse({ reason: 'Reconnected' }),
+    );
+    expect(flow.connectionId).not.toBe(request.flow.connectionId);
+    const { reader } = await listening.connection(1);
+    await reader.waitFor('SIP/2.0 200 Reconnected');
+  });
+
   it('frames several messages in one write and one message split across writes', async () => {
     const b = await tcpTransport('127.0.0.1');
     const peer = await client('127.0.0.1', b.port);

@@ -61,7 +61,8 @@ export function createTransport(transportOptions: TransportOptions): Transport {
         inbound.flowClosed({ flow: c.flow, reason });
       },
     });
-    table.add(connection);
+    // A pipe that closed before it was adopted has already reported its close.
+    if (connection.isOpen) table.add(connection);
     return connection;
   };
 
@@ -69,7 +70,10 @@ export function createTransport(transportOptions: TransportOptions): Transport {
     options,
     canAccept: () =>
       state === 'started' && table.size + connectsInFlight.size < options.maxConnections,
-    accept: (opened) => void adopt(protocol, opened, false),
+    accept: (opened) => {
+      if (state === 'started') adopt(protocol, opened, false);
+      else opened.pipe.destroy();
+    },
   });
 
   const listen = async (): Promise<void> => {
