@@ -73,6 +73,7 @@ describe('SIPp', () => {
     expect(result.exitCode).toBe(SippExit.AllCallsSucceeded);
     expect(result.stats).toMatchObject({ successfulCalls: 3, failedCalls: 0 });
     expect(seen).toEqual(['OPTIONS', 'OPTIONS', 'OPTIONS']);
+    expect(result.counts).toMatchObject({ '0_OPTIONS_Sent': 3, '1_200_Recv': 3 });
     expect(result.messages).toContain('OPTIONS sip:');
   });
 

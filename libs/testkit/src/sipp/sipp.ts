@@ -2,7 +2,7 @@
 // in time: `-timeout Ns -timeout_error` makes a hung scenario exit 255 (PEERS.md), and a kill
 // from here follows shortly after. Statistics, unexpected messages and the message trace are
 // kept in a temp dir and returned.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BadOptionsError, PeerStartError } from '../errors.js';
 import { makeTempDir, readTail, removeDir } from '../files.js';
@@ -10,7 +10,7 @@ import { describeExit, startPeerProcess, waitWhileRunning } from '../peer-proces
 import { freePort } from '../ports.js';
 import { isPortBound } from '../proc-net.js';
 import { describeSippExit, SippExit } from './exit-codes.js';
-import { parseSippStats, type SippStats } from './stats.js';
+import { parseSippCounts, parseSippStats, type SippStats } from './stats.js';
 
 export interface SippOptions {
   /** Scenario XML text (starts with `<`), or the path of a scenario file. */
@@ -49,6 +49,11 @@ export interface SippResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly stats: SippStats | undefined;
+  /**
+   * Per scenario message (`-trace_counts`): `'<index>_<message>_<Recv|Sent|Retrans|Timeout|Unexp>'`,
+   * e.g. `counts['0_INVITE_Retrans']`: retransmissions of the first INVITE SIPp received.
+   */
+  readonly counts: Readonly<Record<string, number>>;
   /** Unexpected messages and errors SIPp logged (`-trace_err`). */
   readonly errors: string;
   /** The last part of the message trace (`-trace_msg`). */
@@ -140,6 +145,7 @@ async function launch(
     '-trace_stat',
     '-stf',
     file('stats.csv'),
+    '-trace_counts',
   );
   if (options.traceMessages ?? true) args.push('-trace_msg', '-message_file', file('messages.log'));
   args.push(...(options.args ?? []));
@@ -208,6 +214,8 @@ async function collect(
   const read = (name: string): Promise<string> =>
     readFile(path.join(dir, name), 'utf8').catch(() => '');
   const stats = parseSippStats(await read('stats.csv'));
+  const countsFile = (await readdir(dir).catch(() => [])).find((f) => f.endsWith('_counts.csv'));
+  const counts = countsFile ? parseSippCounts(await read(countsFile)) : {};
   const errors = await readTail(path.join(dir, 'errors.log'), 60);
   const messages = await readTail(path.join(dir, 'messages.log'), 120, 32768);
   const stderr = exit.error ? `${proc.stderr()}${exit.error.message}` : proc.stderr();
@@ -230,6 +238,7 @@ async function collect(
     stdout: proc.stdout(),
     stderr,
     stats,
+    counts,
     errors,
     messages,
     summary,

@@ -1,4 +1,4 @@
-import { parseSippStats } from './stats.js';
+import { parseSippCounts, parseSippStats } from './stats.js';
 
 const HEADER =
   'StartTime;CurrentTime;TotalCallCreated;CurrentCall;SuccessfulCall(P);SuccessfulCall(C);' +
@@ -28,5 +28,21 @@ describe('parseSippStats', () => {
   it('is undefined without a data line', () => {
     expect(parseSippStats(HEADER)).toBeUndefined();
     expect(parseSippStats('')).toBeUndefined();
+  });
+});
+
+describe('parseSippCounts', () => {
+  it('reads the per-message counters of the last line', () => {
+    const csv = [
+      'CurrentTime;ElapsedTime;0_INVITE_Recv;0_INVITE_Retrans;1_Pause_Sessions;2_200_Sent;',
+      '2026-11-23\t16:44:32;00:00:00:000000;0;0;0;0;',
+      '2026-11-23\t16:44:34;00:00:01:834000;1;2;1;1;',
+    ].join('\n');
+    expect(parseSippCounts(csv)).toEqual({
+      '0_INVITE_Recv': 1,
+      '0_INVITE_Retrans': 2,
+      '1_Pause_Sessions': 1,
+      '2_200_Sent': 1,
+    });
   });
 });

@@ -47,3 +47,21 @@ export function parseSippStats(csv: string, delimiter = ';'): SippStats | undefi
     fields,
   };
 }
+
+/**
+ * Parses the `-trace_counts` CSV: per scenario message, how often it was received, sent,
+ * retransmitted, timed out or unexpected — `{ '0_INVITE_Recv': 1, '0_INVITE_Retrans': 2, … }`
+ * (index in the scenario, message, counter), from the last line.
+ */
+export function parseSippCounts(csv: string, delimiter = ';'): Readonly<Record<string, number>> {
+  const lines = csv.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2) return {};
+  const header = lines[0]!.split(delimiter);
+  const values = lines.at(-1)!.split(delimiter);
+  const counts: Record<string, number> = {};
+  header.forEach((name, i) => {
+    const value = Number(values[i]);
+    if (/^\d+_/.test(name) && Number.isFinite(value)) counts[name] = value;
+  });
+  return counts;
+}
