@@ -19,6 +19,8 @@ export interface TransactionContext {
 /** What a machine's events carry: the response received or sent, or the transport's failure. */
 export interface EventData {
   readonly response?: SipResponse;
+  /** The response serialized before the event fired (a message that cannot be written never enters the machine). */
+  readonly bytes?: Buffer;
   readonly error?: unknown;
   /** An ACK the machine may pass up (RFC 6026 Accepted). */
   readonly inbound?: Inbound;

@@ -123,6 +123,21 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2)', () => 
     expect(clock.pending()).toBe(0);
   });
 
+  it('sends the ACK on the connection the INVITE took (§17.1.1.3)', async () => {
+    const { transport, deliver, sentRequests } = start(tcpTarget());
+    await transport.settle();
+    deliver(404);
+    expect(sentRequests('ACK')[0]!.target).toEqual({ ...tcpTarget(), connectionId: 'conn-1' });
+  });
+
+  it('leaves no timer behind when the TU stops the layer from inside a handler', () => {
+    const h = createHarness();
+    const tx = h.layer.sendRequest(invite(), udpTarget(), { final: () => h.layer.stop() });
+    h.transport.deliver(answer(h.sentRequests('INVITE')[0]!.message, 486));
+    expect(tx.state).toBe('Terminated');
+    expect(h.clock.pending()).toBe(0);
+  });
+
   it('sets Timer D to zero on a reliable transport: Completed ends at once', () => {
     const { log, tx, deliver, sentRequests } = start(tcpTarget());
     deliver(404);

@@ -140,6 +140,16 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
     expect(clock.pending()).toBe(0);
   });
 
+  it('absorbs a late INVITE retransmission in Confirmed', () => {
+    const { tx, ack, retransmit, sentResponses, transactions } = receiveInvite();
+    respond(tx(), 486);
+    ack();
+    retransmit();
+    expect(tx().state).toBe('Confirmed');
+    expect(sentResponses(486)).toHaveLength(1);
+    expect(transactions).toHaveLength(1);
+  });
+
   it('sets Timer I to zero on a reliable transport', () => {
     const { tx, ack } = receiveInvite(TCP);
     respond(tx(), 603);

@@ -1,6 +1,7 @@
 // The INVITE server transaction: RFC 3261 §17.2.1 (Figure 7) with the RFC 6026 §7.1 Accepted
 // state, and the automatic 100 Trying.
 import type { SipResponse } from '@sipwake/sip-parser';
+import { serializeMessage } from '@sipwake/sip-parser';
 import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
@@ -151,7 +152,7 @@ export function createInviteServerTransaction(setup: ServerSetup): ServerInterna
         case 'stopTimerTrying':
           return machine.stopTimer('timerTrying');
         case 'sendResponse':
-          return core.sendResponse(data?.response as SipResponse, onFailure);
+          return core.sendResponse(data?.response as SipResponse, onFailure, data?.bytes);
         case 'resendProvisional':
           return core.resendProvisional(onFailure);
         case 'resendFinal':
@@ -207,7 +208,8 @@ export function createInviteServerTransaction(setup: ServerSetup): ServerInterna
         );
         return false;
       }
-      machine.fire(event, { response });
+      // Written first: a response that cannot be serialized throws here, before any state change.
+      machine.fire(event, { response, bytes: serializeMessage(response) });
       return true;
     },
     onTerminated: core.onTerminated,

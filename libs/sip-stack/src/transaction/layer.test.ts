@@ -173,6 +173,33 @@ describe('transaction layer', () => {
     expect(tx.state).toBe('Proceeding');
   });
 
+  it('treats a transport whose send throws like one whose send rejects', async () => {
+    const clock = createManualClock();
+    const transport = createRecordingTransport(clock);
+    const throwing = {
+      ...transport,
+      send: () => {
+        throw new Error('socket gone');
+      },
+    };
+    const layer = createTransactionLayer({ transport: throwing, clock });
+    const log = recordClientEvents();
+    await new Promise<void>((resolve) => {
+      layer.sendRequest(request({ via: null }), udpTarget(), {
+        ...log.handlers,
+        terminated: (event, tx) => {
+          log.handlers.terminated?.(event, tx);
+          resolve();
+        },
+      });
+    });
+    expect(log.events).toEqual([
+      'transportError TRANSPORT_FAILED 503',
+      'terminated transport-error Terminated',
+    ]);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('takes its timer base from the options', () => {
     const h = createHarness({ t1Ms: 100, t2Ms: 400 });
     h.layer.sendRequest(request({ via: null }), udpTarget());

@@ -30,7 +30,8 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     clock: config.clock,
     timers: transactionTimers(config),
     log,
-    send: (target, message) => transport.send(target, message),
+    // A transport that throws instead of rejecting still reaches the machine as a transport error.
+    send: async (target, message) => transport.send(target, message),
     guard: createGuard(log),
   };
   const clients = new Map<string, ClientInternal>();

@@ -100,6 +100,8 @@ export function createStateMachine<S extends string, E extends string, A extends
     },
     startTimer(name, delayMs) {
       stopTimer(name);
+      // An action still running after abort() (stop() called from a TU handler) starts nothing.
+      if (state === spec.terminated) return;
       delays.set(name, delayMs);
       if (delayMs <= 0) {
         machine.fire(name);

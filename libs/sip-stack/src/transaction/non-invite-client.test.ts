@@ -81,6 +81,14 @@ describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('passes every further 1xx up while in Proceeding', () => {
+    const { tx, deliver, log } = start();
+    deliver(100);
+    deliver(182);
+    expect(tx.state).toBe('Proceeding');
+    expect(log.events).toEqual(['provisional 100', 'provisional 182']);
+  });
+
   it('goes from Trying straight to Completed on a final response', () => {
     const { tx, deliver, log } = start(udpTarget(), 'REGISTER');
     deliver(401);

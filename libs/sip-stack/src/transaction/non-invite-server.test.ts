@@ -50,8 +50,11 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     expect(tx().state).toBe('Proceeding');
     retransmit();
     expect(sentResponses(100)).toHaveLength(2);
+    expect(respond(180)).toBe(true);
+    expect(tx().state).toBe('Proceeding');
     expect(respond(200)).toBe(true);
     expect(tx().state).toBe('Completed');
+    expect(sentResponses().map((s) => s.message.status)).toEqual([100, 100, 180, 200]);
   });
 
   it('in Completed resends the final to retransmissions, discards further TU responses, and ends on Timer J at 64*T1', () => {

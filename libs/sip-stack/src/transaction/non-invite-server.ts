@@ -1,5 +1,6 @@
 // The non-INVITE server transaction: RFC 3261 §17.2.2 (Figure 8).
 import type { SipResponse } from '@sipwake/sip-parser';
+import { serializeMessage } from '@sipwake/sip-parser';
 import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
@@ -84,7 +85,7 @@ export function createNonInviteServerTransaction(setup: ServerSetup): ServerInte
     perform(action, data) {
       switch (action) {
         case 'sendResponse':
-          return core.sendResponse(data?.response as SipResponse, onFailure);
+          return core.sendResponse(data?.response as SipResponse, onFailure, data?.bytes);
         case 'resendProvisional':
           return core.resendProvisional(onFailure);
         case 'resendFinal':
@@ -118,7 +119,8 @@ export function createNonInviteServerTransaction(setup: ServerSetup): ServerInte
         );
         return false;
       }
-      machine.fire(event, { response });
+      // Written first: a response that cannot be serialized throws here, before any state change.
+      machine.fire(event, { response, bytes: serializeMessage(response) });
       return true;
     },
     onTerminated: core.onTerminated,

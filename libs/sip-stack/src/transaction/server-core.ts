@@ -41,7 +41,7 @@ export interface ServerCore {
   bind(transaction: ServerTransaction): void;
   transaction(): ServerTransaction;
   /** Sends a response and keeps its bytes as the last provisional or final one. */
-  sendResponse(response: SipResponse, onFailure: (error: unknown) => void): void;
+  sendResponse(response: SipResponse, onFailure: (error: unknown) => void, bytes?: Buffer): void;
   resendProvisional(onFailure: (error: unknown) => void): void;
   resendFinal(onFailure: (error: unknown) => void): void;
   /** Whether any response went out (the 100 Trying rule). */
@@ -82,8 +82,7 @@ export function createServerCore(setup: ServerSetup): ServerCore {
     target,
     bind: (tx) => void (publicTx = tx),
     transaction,
-    sendResponse(response, onFailure) {
-      const bytes = serializeMessage(response);
+    sendResponse(response, onFailure, bytes = serializeMessage(response)) {
       if (response.status < 200) provisional = bytes;
       else final = { bytes, toTag: response.to().tag };
       send(bytes, onFailure);
