@@ -1,11 +1,15 @@
 // Profiles sipwake's parser on the benchmark corpus with V8's sampling profiler and prints where
 // the time goes, mapped back to src/ through the build's source maps.
 //
-//   node bench/profile.mjs [--seconds N] [--round-trip] [--keep FILE.cpuprofile]
+//   node bench/profile.mjs [--seconds N] [--round-trip] [--no-inlining] [--keep FILE.cpuprofile]
 //
 // Runs the sipwake row of the benchmark (parse + field reads; with --round-trip also serialize)
 // for N seconds (default 5, at most 30) after a warm-up, under the inspector's CPU profiler
 // (what `node --cpu-prof` uses, without the start-up), pinned like the benchmark.
+//
+// V8 counts the time of an inlined function as its caller's, and may give an inlined callee's
+// line numbers as if they were the caller's file. --no-inlining (V8 --no-turbo-inlining) makes
+// every function and line exact, at the price of slower code with other proportions.
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,15 +25,16 @@ import { loadParsers } from './parsers.mjs';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const TOP = 25;
 
-/** Set in the re-executed child. */
-const CHILD_ENV = 'SIPWAKE_PROFILE_PINNED';
+/** Set in the re-executed child: how it was pinned. */
+const CHILD_ENV = 'SIPWAKE_PROFILE_PINNING';
 
 function parseArgs(argv) {
-  const options = { seconds: 5, roundTrip: false, keep: undefined };
+  const options = { seconds: 5, roundTrip: false, noInlining: false, keep: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--seconds') options.seconds = Math.min(30, Math.max(1, Number(argv[++i])));
     else if (arg === '--round-trip') options.roundTrip = true;
+    else if (arg === '--no-inlining') options.noInlining = true;
     else if (arg === '--keep') options.keep = argv[++i];
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -37,23 +42,26 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Runs this script again under `taskset -c 1` when taskset exists; false when already done. */
-function reexecPinned(argv) {
+/** Runs this script again, under `taskset -c 1` when taskset exists; false in the child. */
+function reexec(argv, { noInlining }) {
   if (process.env[CHILD_ENV] !== undefined) return false;
-  if (spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status !== 0) return false;
   const core = String(availableParallelism() > 1 ? 1 : 0);
-  const script = fileURLToPath(import.meta.url);
-  console.log(`pinned to CPU ${core} (re-executed under taskset -c ${core})`);
-  const run = spawnSync('taskset', ['-c', core, process.execPath, script, ...argv], {
+  const pin = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+  const v8 = noInlining ? ['--no-turbo-inlining'] : [];
+  const node = [process.execPath, ...v8, fileURLToPath(import.meta.url), ...argv];
+  const [command, ...rest] = pin ? ['taskset', '-c', core, ...node] : node;
+  const pinning = pin ? `pinned to CPU ${core} (taskset -c ${core})` : 'not pinned (no taskset)';
+  const run = spawnSync(command, rest, {
     stdio: 'inherit',
-    env: { ...process.env, [CHILD_ENV]: core },
+    env: { ...process.env, [CHILD_ENV]: `${pinning}${noInlining ? ', V8 inlining off' : ''}` },
   });
+  if (run.error) throw run.error;
   process.exitCode = run.status ?? 1;
   return true;
 }
 
 /** Parses the corpus in a loop: `seconds` of warm-up, then `seconds` under the profiler. */
-async function profileParser({ seconds, roundTrip, keep }) {
+async function profileParser({ seconds, roundTrip, noInlining, keep }) {
   const sipwake = await import(new URL('../dist/index.js', import.meta.url).href);
   const corpus = loadCorpus(fileURLToPath(new URL('./corpus', import.meta.url)));
   const parsers = await loadParsers(sipwake);
@@ -70,8 +78,8 @@ async function profileParser({ seconds, roundTrip, keep }) {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
 
-  console.log(`profiled ${name}: ${messages} messages in ${seconds} s`);
-  for (const line of summarize(profile)) console.log(line);
+  console.log(`profiled ${name}: ${messages} messages in ${seconds} s; ${process.env[CHILD_ENV]}`);
+  for (const line of summarize(profile, !noInlining)) console.log(line);
   if (keep) {
     writeFileSync(keep, JSON.stringify(profile));
     console.log(`\nprofile written to ${keep} (open it in Chrome DevTools or speedscope)`);
@@ -91,7 +99,7 @@ function loop(read, inputs, seconds) {
 }
 
 /** Self time per function and per source line, as shares of all samples. */
-function summarize(profile) {
+function summarize(profile, inlining) {
   const samples = new Map();
   for (const id of profile.samples) samples.set(id, (samples.get(id) ?? 0) + 1);
   const total = profile.samples.length;
@@ -116,9 +124,9 @@ function summarize(profile) {
       .slice(0, TOP)
       .map(([name, ticks]) => `${((100 * ticks) / total).toFixed(1).padStart(5)}%  ${name}`);
   return [
-    `\n${total} samples; self time by function:`,
+    `\n${total} samples; self time by function${inlining ? ' (with the functions V8 inlined in it)' : ''}:`,
     ...top(byFunction),
-    `\nself time by source line:`,
+    `\nself time by source line${inlining ? ' (an inlined callee may show under its caller; see --no-inlining)' : ''}:`,
     ...top(byLine),
   ];
 }
@@ -155,7 +163,7 @@ const argv = process.argv.slice(2);
 Promise.resolve()
   .then(() => {
     const options = parseArgs(argv);
-    return reexecPinned(argv) ? undefined : profileParser(options);
+    return reexec(argv, options) ? undefined : profileParser(options);
   })
   .catch((error) => {
     console.error(error instanceof Error ? error.message : error);
