@@ -158,7 +158,11 @@ export interface TransactionLayer {
    * transaction"), adding a Via with a new branch when it has none.
    */
   sendStateless(request: SipRequest, target: SendTarget): Promise<Flow>;
-  /** New requests (not retransmissions, not ACK, not a CANCEL that matched). */
+  // Each on…() sets the one handler of its kind (a later call replaces it).
+  /**
+   * New requests (not retransmissions, not ACK, not a CANCEL that matched). Without a handler a
+   * request is answered 503; a handler that throws before answering leaves a 500.
+   */
   onRequest(handler: (transaction: ServerTransaction) => void): void;
   /** RFC 3261 §9.2: a CANCEL that matched a server transaction; the TU answers both. */
   onCancel(handler: (cancel: ServerTransaction, cancelled: ServerTransaction) => void): void;
