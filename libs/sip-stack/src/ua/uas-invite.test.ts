@@ -90,6 +90,17 @@ describe('the UAS side of an INVITE', () => {
     expect(sentOks()).toBe(before);
 
     expect(dialog!.id).toEqual({ callId: 'uas-1', localTag: call.toTag, remoteTag: 'caller1' });
+    // §12.1.1: the 180 and the 200 carry the Record-Route values of the INVITE, in order.
+    for (const status of [180, 200]) {
+      const response = pair
+        .sentBy(pair.near.port)
+        .find((m) => m.type === 'response' && m.status === status)!;
+      expect(response.headers.getAll('record-route')).toEqual([
+        '<sip:127.0.0.1:5080;lr>, <sip:127.0.0.1:5090;lr>',
+      ]);
+      expect(response.to().tag).toBe(call.toTag);
+      expect(response.headers.get('contact')).toBe(`<sip:bob@127.0.0.1:${pair.near.port}>`);
+    }
     expect(dialog!.remoteTarget).toBe(`sip:alice@127.0.0.1:${pair.far.port}`);
     // §12.1.1: the UAS keeps the Record-Route order.
     expect(dialog!.routeSet).toEqual(['<sip:127.0.0.1:5080;lr>', '<sip:127.0.0.1:5090;lr>']);

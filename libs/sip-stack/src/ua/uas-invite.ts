@@ -80,6 +80,12 @@ export function createIncomingCall(
   const cancelHandlers: (() => void)[] = [];
 
   const respond = (response: SipResponse): void => void transaction.respond(response);
+  // RFC 3261 §12.1.1: "When a UAS responds to a request with a response that establishes a
+  // dialog (such as a 2xx to INVITE), the UAS MUST copy all Record-Route header field values
+  // from the request into the response [...] and MUST maintain the order of those values."
+  const recordRoute = request.headers
+    .getAll('record-route')
+    .map((value): [string, string] => ['Record-Route', value]);
 
   const answer = (options: AnswerOptions = {}): Promise<Dialog> => {
     if (finalSent) {
@@ -91,6 +97,7 @@ export function createIncomingCall(
     const ok = createResponse(request, 200, 'OK', {
       toTag,
       headers: [
+        ...recordRoute,
         ['Contact', `<${ctx.contact}>`],
         ...(body === undefined ? [] : [['Content-Type', 'application/sdp'] as [string, string]]),
         ...(options.headers ?? []),
@@ -137,7 +144,18 @@ export function createIncomingCall(
     toTag,
     progress(status = 180, reason) {
       if (finalSent) return;
-      respond(createResponse(request, status, reason, { toTag }));
+      if (status === 100) {
+        respond(createResponse(request, 100, reason));
+        return;
+      }
+      // A provisional response with a To tag creates an early dialog: the Record-Route and
+      // Contact rules of the 2xx apply (§12.1.1, §13.3.1.1).
+      respond(
+        createResponse(request, status, reason, {
+          toTag,
+          headers: [...recordRoute, ['Contact', `<${ctx.contact}>`]],
+        }),
+      );
     },
     answer,
     reject(status, reason, headers = []) {
