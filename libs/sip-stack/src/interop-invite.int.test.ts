@@ -272,3 +272,64 @@ describe('INVITE dialogs with SIPp over UDP', () => {
     expect(sentResponses(stack, 200, 'INVITE')).toHaveLength(oksBeforeAck.length);
   });
 });
+
+describe('INVITE dialogs with SIPp over TCP', () => {
+  let stack: StackEndpoint;
+  let ua: UserAgent;
+  let sipp: SippHandle | undefined;
+
+  beforeEach(async () => {
+    stack = await startStackEndpoint({ protocols: ['tcp'] });
+    ua = createUserAgent({
+      layer: stack.layer,
+      clock: stack.clock,
+      contact: `sip:bob@127.0.0.1:${stack.port('tcp')};transport=tcp`,
+    });
+  });
+  afterEach(async () => {
+    await sipp?.stop();
+    sipp = undefined;
+    ua.stop();
+    await stack.stop();
+  });
+
+  it('calls a SIPp UAS and hangs up, ACK and BYE on the connection of the INVITE', async () => {
+    sipp = await startSipp({ scenario: calleeScenario(), transport: 'tcp', timeoutMs: 15000 });
+    const dialog = await ua.invite({
+      uri: `sip:alice@127.0.0.1:${sipp.port};transport=tcp`,
+      from: 'sip:bob@interop.test',
+      sdp: minimalSdp('127.0.0.1', 40006),
+    });
+    expect((await dialog.bye()).status).toBe(200);
+    const result = await sipp.done;
+    assertSippSucceeded(result);
+    const requests = stack.sent.filter((s) => s.message.type === 'request');
+    expect(requests.map((s) => (s.message.type === 'request' ? s.message.method : ''))).toEqual([
+      'INVITE',
+      'ACK',
+      'BYE',
+    ]);
+    for (const s of requests) expect(s.target).toMatchObject({ protocol: 'tcp', port: sipp.port });
+    expect(requests[0]!.connectionId).toBeDefined();
+    expect(new Set(requests.map((s) => s.connectionId))).toEqual(
+      new Set([requests[0]!.connectionId]),
+    );
+  });
+
+  it('completes a call from a SIPp UAC over TCP', async () => {
+    const incoming = new Promise<IncomingCall>((resolve) => ua.onInvite(resolve));
+    const caller = runSipp({
+      scenario: callerScenario(),
+      target: `127.0.0.1:${stack.port('tcp')}`,
+      transport: 'tcp',
+      args: ['-s', 'bob'],
+      timeoutMs: 15000,
+    });
+    const call = await incoming;
+    expect(call.transaction.flow.protocol).toBe('tcp');
+    call.progress();
+    const dialog = await call.answer({ sdp: minimalSdp('127.0.0.1', 40008) });
+    await expect(dialog.ended).resolves.toEqual({ by: 'remote', reason: 'bye' });
+    assertSippSucceeded(await caller);
+  });
+});

@@ -14,6 +14,8 @@ export interface SentRecord {
   readonly at: number;
   readonly target: SendTarget;
   readonly message: SipMessage;
+  /** The stream connection it went out on, once the transport said so. */
+  readonly connectionId: string | undefined;
 }
 
 export interface StackEndpoint {
@@ -49,15 +51,25 @@ export async function startStackEndpoint(
     keepAliveIntervalMs: 0,
     maxMessageBytes: 65_535,
   });
-  const sent: SentRecord[] = [];
+  type Writable = { -readonly [K in keyof SentRecord]: SentRecord[K] };
+  const sent: Writable[] = [];
   const transport: Transport = {
     start: () => inner.start(),
     stop: () => inner.stop(),
     listening: () => inner.listening(),
     send(target, message) {
       const parsed = Buffer.isBuffer(message) ? parseMessage(message, { datagram: true }) : message;
-      sent.push({ at: clock.now(), target, message: parsed });
-      return inner.send(target, message);
+      const record: Writable = {
+        at: clock.now(),
+        target,
+        message: parsed,
+        connectionId: undefined,
+      };
+      sent.push(record);
+      return inner.send(target, message).then((flow) => {
+        record.connectionId = flow.connectionId;
+        return flow;
+      });
     },
     onMessage: (handler) => inner.onMessage(handler),
     onInvalid: (handler) => inner.onInvalid(handler),
