@@ -1,0 +1,61 @@
+// The sipwake command line: one function per command, given its arguments, the environment and
+// its streams; the process itself is wired in main.ts.
+import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { loadEndpointConfig } from './config.js';
+import { createSipEndpoint, type SipEndpoint } from './endpoint.js';
+import { CliError, CliErrorCode } from './errors.js';
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** A command that keeps running until told to stop (start) returns its stop function. */
+export type CommandResult = { readonly exitCode: number } | { readonly stop: () => Promise<void> };
+
+const usage = `usage: sipwake <command>
+
+commands:
+  start         run sipwake (configuration: SIPWAKE_* environment variables, see README)
+  help          this text
+`;
+
+export async function runCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<CommandResult> {
+  const [command] = args;
+  switch (command) {
+    case 'start':
+      return { stop: (await start(env, io)).stop };
+    case 'help':
+    case '--help':
+    case '-h':
+    case undefined:
+      io.stdout.write(usage);
+      return { exitCode: command === undefined ? 2 : 0 };
+    default:
+      throw new CliError(CliErrorCode.Usage, `unknown command "${command}"\n${usage}`);
+  }
+}
+
+async function start(
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<SipEndpoint> {
+  const config = loadEndpointConfig(env);
+  const log = pino({ level: config.logLevel, base: { service: 'sipwake' } }, io.stdout);
+  const tls =
+    config.tlsKeyFile && config.tlsCertFile
+      ? { key: readFileSync(config.tlsKeyFile), cert: readFileSync(config.tlsCertFile) }
+      : undefined;
+  const endpoint = createSipEndpoint({ listen: config.listen, tls, log });
+  const listening = await endpoint.start();
+  log.info(
+    { listening: listening.map((l) => `${l.protocol}:${l.address}:${l.port}`) },
+    'sipwake SIP endpoint listening',
+  );
+  return endpoint;
+}

@@ -1,0 +1,106 @@
+// sipwake's SIP endpoint on its own: the transport and transaction layers on the configured
+// listeners. It answers OPTIONS (monitors and load balancers ping with it) and, until the
+// services that handle calls and registrations run in this process, refuses other requests
+// with 503 + Retry-After so that a peer tries elsewhere or later (RFC 3261 §21.5.4).
+import { createResponse, type SipRequest } from '@sipwake/sip-parser';
+import {
+  createTransactionLayer,
+  createTransport,
+  systemClock,
+  type ListenOptions,
+  type TlsOptions,
+  type TransactionLayer,
+  type Transport,
+} from '@sipwake/sip-stack';
+import { randomBytes } from 'node:crypto';
+
+export interface EndpointLog {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface SipEndpointOptions {
+  readonly listen: readonly ListenOptions[];
+  readonly tls?: TlsOptions;
+  readonly log: EndpointLog;
+  /** Seconds a refused peer is asked to wait (Retry-After). */
+  readonly retryAfterSeconds?: number;
+}
+
+export interface SipEndpoint {
+  start(): Promise<readonly ListenOptions[]>;
+  stop(): Promise<void>;
+}
+
+const ALLOW = 'OPTIONS';
+
+export function createSipEndpoint(options: SipEndpointOptions): SipEndpoint {
+  const { log } = options;
+  const retryAfter = String(options.retryAfterSeconds ?? 60);
+  let transport: Transport | undefined;
+  let layer: TransactionLayer | undefined;
+
+  const answer = (request: SipRequest): ReturnType<typeof createResponse> => {
+    const toTag = request.to().tag === undefined ? randomBytes(6).toString('hex') : undefined;
+    if (request.method === 'OPTIONS') {
+      return createResponse(request, 200, 'OK', {
+        toTag,
+        headers: [
+          ['Allow', ALLOW],
+          ['Accept', 'application/sdp'],
+        ],
+      });
+    }
+    return createResponse(request, 503, 'Service Unavailable', {
+      toTag,
+      headers: [['Retry-After', retryAfter]],
+    });
+  };
+
+  return {
+    async start() {
+      const clock = systemClock();
+      transport = createTransport({
+        listen: options.listen,
+        clock,
+        tls: options.tls,
+        idleTimeoutMs: 120_000,
+        keepAliveIntervalMs: 0,
+        maxMessageBytes: 65_535,
+        log,
+      });
+      await transport.start();
+      layer = createTransactionLayer({ transport, clock, log });
+      layer.onRequest((transaction) => {
+        const { request, flow } = transaction;
+        log.info(
+          {
+            method: request.method,
+            callId: request.callId(),
+            from: `${flow.protocol}:${flow.remote.address}:${flow.remote.port}`,
+          },
+          'SIP request',
+        );
+        transaction.respond(answer(request));
+      });
+      transport.onInvalid(({ error, flow }) =>
+        log.warn(
+          {
+            err: error.message,
+            from: `${flow.protocol}:${flow.remote.address}:${flow.remote.port}`,
+          },
+          'malformed SIP message',
+        ),
+      );
+      return transport.listening();
+    },
+    async stop() {
+      layer?.stop();
+      await transport?.stop();
+      layer = undefined;
+      transport = undefined;
+    },
+  };
+}
