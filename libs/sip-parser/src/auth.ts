@@ -3,7 +3,8 @@
 // auth-param = token EQUAL ( token / quoted-string ); Authentication-Info = ainfo *(COMMA ainfo).
 // A scheme followed by a single token68 (RFC 7235, e.g. Bearer, RFC 8898) is kept as `token68`.
 import { ParseErrorCode } from './errors.js';
-import { fail, lower, readQuoted, scanToken, skipWs } from './text.js';
+import { paramName, setOnce } from './params.js';
+import { fail, readQuoted, scanToken, skipWs } from './text.js';
 import type { AuthHeader } from './types.js';
 
 const CODE = ParseErrorCode.BadAuth;
@@ -30,7 +31,7 @@ export function parseAuth(value: string, header: string): AuthHeader {
   if (se === ss) fail(CODE, `${header} has no auth-scheme`, header);
   const scheme = value.substring(ss, se);
   const i = skipWs(value, se, end);
-  if (i === end) return { scheme, params: Object.create(null) as Record<string, string> };
+  if (i === end) return { scheme, params: {} };
   if (i === se) fail(CODE, `${header} needs LWS after the scheme`, header);
   // token68: a run of token68 characters and "=" padding, then nothing.
   let j = i;
@@ -40,7 +41,7 @@ export function parseAuth(value: string, header: string): AuthHeader {
   if (j > i && skipWs(value, j, end) === end && (pad < j || value.indexOf('=', i) < 0)) {
     return {
       scheme,
-      params: Object.create(null) as Record<string, string>,
+      params: {},
       token68: value.substring(i, j),
     };
   }
@@ -50,14 +51,14 @@ export function parseAuth(value: string, header: string): AuthHeader {
 /** `name=value` pairs separated by commas; quoted values unquoted and unescaped. */
 export function parseAuthParams(value: string, i: number, header: string): Record<string, string> {
   const end = value.length;
-  const out = Object.create(null) as Record<string, string>;
+  const out: Record<string, string> = {};
   const q = { value: '' };
   for (;;) {
     i = skipWs(value, i, end);
     const ns = i;
     i = scanToken(value, i, end);
     if (i === ns) fail(CODE, `${header}: auth-param name expected`, header);
-    const name = lower(value.substring(ns, i));
+    const name = paramName(value, ns, i);
     i = skipWs(value, i, end);
     if (value.charCodeAt(i) !== 61) fail(CODE, `${header}: "=" expected after ${name}`, header);
     i = skipWs(value, i + 1, end);
@@ -72,7 +73,7 @@ export function parseAuthParams(value: string, i: number, header: string): Recor
       if (i === vs) fail(CODE, `${header}: value expected for ${name}`, header);
       v = value.substring(vs, i);
     }
-    if (out[name] === undefined) out[name] = v;
+    setOnce(out, name, v);
     i = skipWs(value, i, end);
     if (i === end) return out;
     if (value.charCodeAt(i) !== 44) fail(CODE, `${header}: "," expected between params`, header);

@@ -51,17 +51,17 @@ function problem(
 export function checkMessage(msg: SipMessage): MessageProblem | undefined {
   try {
     msg.via();
-    msg.from();
-    msg.to();
+    void msg.from().uri;
+    void msg.to().uri;
     msg.callId();
     msg.cseq();
     msg.maxForwards();
-    msg.contacts();
+    const contacts = msg.contacts();
+    if (contacts !== '*') for (const c of contacts) void c.push;
+    for (const list of [msg.route(), msg.recordRoute(), msg.path()])
+      for (const a of list) void a.uri;
     msg.expires();
     msg.minExpires();
-    msg.route();
-    msg.recordRoute();
-    msg.path();
     msg.wwwAuthenticate();
     msg.proxyAuthenticate();
     msg.authorization();

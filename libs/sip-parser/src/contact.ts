@@ -1,10 +1,11 @@
 // Contact (RFC 3261 §20.10, §10.2.1.1 wildcard; RFC 5626 +sip.instance; RFC 8599 pn-*).
 import { ParseErrorCode } from './errors.js';
-import { parseNameAddrParts } from './name-addr.js';
+import { parseNameAddrList, parseNameAddrParts, type NameAddrParts } from './name-addr.js';
 import { unquote } from './params.js';
 import { fail, parseBoundedInt } from './text.js';
 import { MAX_DELTA_SECONDS } from './scalars.js';
-import type { Contact, PushParams } from './types.js';
+import type { Contact } from './types.js';
+import { ContactAddress } from './address.js';
 
 const CODE = ParseErrorCode.BadNameAddr;
 
@@ -15,20 +16,8 @@ function parseQ(v: string): number {
   return Number(v);
 }
 
-function pushParam(
-  uriParams: Readonly<Record<string, string | null>>,
-  params: Readonly<Record<string, string | null>>,
-  name: string,
-): string | undefined {
-  const u = uriParams[name];
-  if (u !== undefined && u !== null) return u;
-  const h = params[name];
-  return h === undefined || h === null ? undefined : unquote(h);
-}
-
-/** Parses one Contact element (already split from its list). */
-export function parseContact(value: string): Contact {
-  const p = parseNameAddrParts(value, 'contact');
+/** A Contact from the parts of its name-addr. */
+export function toContact(p: NameAddrParts): Contact {
   const params = p.params;
   let expires: number | undefined;
   const e = params.expires;
@@ -45,32 +34,26 @@ export function parseContact(value: string): Contact {
     instance = unquote(inst);
     if (instance.startsWith('<') && instance.endsWith('>')) instance = instance.slice(1, -1);
   }
-  const up = p.uri.params;
-  const push: PushParams = {
-    provider: pushParam(up, params, 'pn-provider'),
-    prid: pushParam(up, params, 'pn-prid'),
-    param: pushParam(up, params, 'pn-param'),
-    purr: pushParam(up, params, 'pn-purr'),
-  };
-  return {
-    displayName: p.displayName,
-    uri: p.uri,
-    uriText: p.uriText,
-    params,
-    expires,
-    q,
-    instance,
-    push,
-  };
+  return new ContactAddress(p.displayName, p.uriText, params, expires, q, instance);
 }
 
-/** Every Contact value of a message: `'*'` for the wildcard of RFC 3261 §10.2.2. */
-export function parseContacts(elements: readonly string[]): readonly Contact[] | '*' {
-  if (elements.length === 1 && elements[0] === '*') return '*';
+/** Parses one Contact element. */
+export function parseContact(value: string): Contact {
+  return toContact(parseNameAddrParts(value, 'contact'));
+}
+
+/** Every Contact value of a message (field values in order): `'*'` for the wildcard of
+ * RFC 3261 §10.2.2, which must then be the only value. */
+export function parseContacts(values: readonly string[]): readonly Contact[] | '*' {
   const out: Contact[] = [];
-  for (const e of elements) {
-    if (e === '*') fail(CODE, 'wildcard Contact mixed with other values', 'contact');
-    out.push(parseContact(e));
+  let star = false;
+  for (const v of values) {
+    if (v.trim() === '*') star = true;
+    else parseNameAddrList(v, 'contact', out, toContact);
   }
-  return out;
+  if (!star) return out;
+  if (values.length !== 1 || out.length > 0) {
+    fail(CODE, 'wildcard Contact mixed with other values', 'contact');
+  }
+  return '*';
 }

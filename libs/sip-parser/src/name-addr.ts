@@ -1,94 +1,134 @@
 // name-addr / addr-spec with header parameters (RFC 3261 §20.10, §25.1): From, To, Contact,
 // Route, Record-Route, Path, Refer-To…
+//   ( name-addr / addr-spec ) *( SEMI generic-param ),
+//   name-addr = [ display-name ] LAQUOT addr-spec RAQUOT,
+//   display-name = *(token LWS) / quoted-string.
 import { C_TOKEN, CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
-import { newParams, parseParams, type MutableParams } from './params.js';
-import { fail, readQuoted, skipWs, trimEnd } from './text.js';
-import type { FromTo, NameAddr, SipUri } from './types.js';
-import { parseUriRange } from './uri.js';
+import { parseParams, type MutableParams } from './params.js';
+import { fail, readQuoted } from './text.js';
+import { Address, FromToAddress } from './address.js';
+import type { FromTo, NameAddr } from './types.js';
+
+const CODE = ParseErrorCode.BadNameAddr;
 
 /** The pieces of one name-addr, before a header-specific shape is built from them. */
 export interface NameAddrParts {
   displayName: string | undefined;
-  uri: SipUri;
   uriText: string;
   params: MutableParams;
+  /** Index after the element: the end of the value, or the comma that ends a list element. */
+  next: number;
+}
+
+function skipWs(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while (c === 32 || c === 9) c = s.charCodeAt(++i);
+  return i;
 }
 
 /**
- * Parses one element (already split from a list). RFC 3261 §20.10: in the addr-spec form the
- * URI ends at the first ";" (those parameters are header parameters) and may not contain "?".
+ * Parses one element of `s` from `i`. With `list`, stops at the comma that ends the element.
+ * RFC 3261 §20.10: in the addr-spec form the URI ends at the first ";" (those parameters are
+ * header parameters) and may not contain "?" or ",".
  */
-export function parseNameAddrParts(value: string, header: string): NameAddrParts {
-  const code = ParseErrorCode.BadNameAddr;
-  const end = value.length;
-  let i = skipWs(value, 0, end);
+export function parseNameAddrAt(
+  s: string,
+  i: number,
+  header: string,
+  list: boolean,
+): NameAddrParts {
+  const end = s.length;
+  i = skipWs(s, i);
   let displayName: string | undefined;
-  let uriStart: number;
-  let uriEnd: number;
-  const c0 = value.charCodeAt(i);
   let la = -1;
-  if (c0 === 34) {
+  let c = s.charCodeAt(i);
+  if (c === 34) {
     const q = { value: '' };
-    i = readQuoted(value, i, end, q);
-    if (i < 0) fail(code, `unterminated display name in ${header}`, header);
+    i = readQuoted(s, i, end, q);
+    if (i < 0) fail(CODE, `unterminated display name in ${header}`, header);
     displayName = q.value;
-    i = skipWs(value, i, end);
-    if (value.charCodeAt(i) !== 60)
-      fail(code, `expected < after display name in ${header}`, header);
+    i = skipWs(s, i);
+    if (s.charCodeAt(i) !== 60) fail(CODE, `expected < after display name in ${header}`, header);
     la = i;
-  } else if (c0 === 60) {
+  } else if (c === 60) {
     la = i;
   } else {
-    la = value.indexOf('<', i);
-    if (la >= 0) {
-      // RFC 3261: display-name = *(token LWS) / quoted-string. RFC 4475 §3.1.1.6: accept a
-      // token display name with no LWS before "<".
-      const de = trimEnd(value, i, la);
-      for (let k = i; k < de; k++) {
-        const c = value.charCodeAt(k);
-        if (c !== 32 && c !== 9 && (c >= 128 || (CHARS[c]! & C_TOKEN) === 0)) {
-          fail(code, `display name in ${header} must be quoted`, header);
-        }
-      }
-      if (de > i) displayName = value.substring(i, de);
+    // A token display name (RFC 4475 §3.1.1.6: accepted without LWS before "<"), or the
+    // addr-spec form when something else than tokens and LWS comes first.
+    let j = i;
+    let last = i;
+    while (c < 128 && ((CHARS[c]! & C_TOKEN) !== 0 || c === 32 || c === 9)) {
+      if (c !== 32 && c !== 9) last = j + 1;
+      c = s.charCodeAt(++j);
+    }
+    if (c === 60) {
+      if (last > i) displayName = s.substring(i, last);
+      la = j;
+    } else if (c !== 58 && s.indexOf('<', j) >= 0) {
+      fail(CODE, `display name in ${header} must be quoted`, header);
     }
   }
+  let uriStart: number;
+  let uriEnd: number;
   if (la >= 0) {
     uriStart = la + 1;
-    uriEnd = value.indexOf('>', uriStart);
-    if (uriEnd < 0) fail(code, `missing > in ${header}`, header);
+    uriEnd = s.indexOf('>', uriStart);
+    if (uriEnd < 0) fail(CODE, `missing > in ${header}`, header);
     i = uriEnd + 1;
   } else {
     uriStart = i;
-    const semi = value.indexOf(';', i);
-    uriEnd = trimEnd(value, i, semi < 0 ? end : semi);
-    const q = value.indexOf('?', i);
-    if (q >= 0 && q < uriEnd) fail(code, `a URI with headers in ${header} must be in <>`, header);
-    i = uriEnd;
+    c = s.charCodeAt(i);
+    while (i < end && c !== 59 && c !== 44 && c !== 32 && c !== 9) {
+      if (c === 63) fail(CODE, `a URI with headers in ${header} must be in <>`, header);
+      c = s.charCodeAt(++i);
+    }
+    uriEnd = i;
   }
-  const uri = parseUriRange(value, uriStart, uriEnd, ParseErrorCode.BadUri);
-  const params = newParams();
-  parseParams(value, i, end, params, code, header);
-  return { displayName, uri, uriText: value.substring(uriStart, uriEnd), params };
+  if (uriEnd === uriStart) fail(CODE, `empty URI in ${header}`, header);
+  const params: MutableParams = {};
+  const next = parseParams(s, i, params, CODE, header, list);
+  return { displayName, uriText: s.substring(uriStart, uriEnd), params, next };
 }
 
-/** Parses a name-addr or addr-spec with parameters (for building and checking headers). */
+/** Parses every element of a list-valued field (Contact, Route, …) with `build`. */
+export function parseNameAddrList<T>(
+  s: string,
+  header: string,
+  out: T[],
+  build: (p: NameAddrParts) => T,
+): void {
+  const end = s.length;
+  let i = 0;
+  for (;;) {
+    const p = parseNameAddrAt(s, i, header, true);
+    out.push(build(p));
+    if (p.next >= end) return;
+    i = skipWs(s, p.next + 1);
+    if (i >= end || s.charCodeAt(i) === 44) fail(CODE, `empty element in ${header} list`, header);
+  }
+}
+
+/** Parses a single name-addr or addr-spec with parameters, nothing after it. */
+export function parseNameAddrParts(value: string, header: string): NameAddrParts {
+  return parseNameAddrAt(value, 0, header, false);
+}
+
+export function toNameAddr(p: NameAddrParts): NameAddr {
+  return new Address(p.displayName, p.uriText, p.params);
+}
+
+/** Parses a name-addr or addr-spec with parameters, URI included (for building and checking). */
 export function parseNameAddr(text: string): NameAddr {
-  const p = parseNameAddrParts(text, 'name-addr');
-  return { displayName: p.displayName, uri: p.uri, uriText: p.uriText, params: p.params };
+  const a = toNameAddr(parseNameAddrParts(text, 'name-addr'));
+  void a.uri;
+  return a;
 }
 
-/** From / To (RFC 3261 §20.20, §20.39). */
+/** From / To (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
 export function parseFromTo(value: string, header: string): FromTo {
-  const p = parseNameAddrParts(value, header);
+  const p = parseNameAddrAt(value, 0, header, false);
   const tag = p.params.tag;
-  if (tag === null) fail(ParseErrorCode.BadNameAddr, `tag without a value in ${header}`, header);
-  return {
-    displayName: p.displayName,
-    uri: p.uri,
-    uriText: p.uriText,
-    params: p.params,
-    tag,
-  };
+  if (tag === null) fail(CODE, `tag without a value in ${header}`, header);
+  return new FromToAddress(p.displayName, p.uriText, p.params, tag);
 }

@@ -1,5 +1,6 @@
 // parseMessage: bytes → SipMessage. Checks the start line, the framing and the headers a
 // transaction layer relies on; everything else is parsed lazily by the typed accessors.
+import { isAscii } from 'node:buffer';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import {
   H_CALL_ID,
@@ -15,8 +16,10 @@ import { ENTRY_SIZE, ENTRY_VALUE_END, ENTRY_VALUE_START, HeaderList } from './he
 import { Request, Response, type MessageBase } from './message.js';
 import { scanHeaders } from './scan.js';
 import { parseStartLine } from './start-line.js';
-import * as t from './typed.js';
-import type { ParseOptions, SipMessage } from './types.js';
+import { parseFromTo } from './name-addr.js';
+import { checkCallId, parseCseq, parseMaxForwards } from './scalars.js';
+import { parseViaList } from './via.js';
+import type { ParseOptions, SipMessage, Via } from './types.js';
 import { parseUri } from './uri.js';
 
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
@@ -27,16 +30,32 @@ function err(code: ParseErrorCode, message: string, offset?: number, header?: st
 }
 
 /** Content-Length from the raw bytes: 1*DIGIT, or -1. */
-function contentLengthAt(buf: Uint8Array, s: number, e: number): number {
+function contentLengthAt(text: string, s: number, e: number): number {
   if (s >= e || e - s > 15) return -1;
   let n = 0;
   for (let i = s; i < e; i++) {
-    const c = buf[i]!;
+    const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return -1;
     n = n * 10 + c - 48;
   }
   return n;
 }
+
+/** How much of `buf` to decode for the header section: all of a small message, else up to the
+ * empty line (or the header bound). */
+function textEnd(buf: Buffer, start: number, maxHeader: number): number {
+  if (buf.length <= 4096) return buf.length;
+  const end = buf.indexOf(CRLFCRLF, start);
+  const bound = Math.min(buf.length, start + maxHeader + 4);
+  return end < 0 || end + 4 > bound ? bound : end + 4;
+}
+
+/** Node's Buffer has this undocumented fast path of `toString('latin1', …)`. */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Parses one SIP message. With `datagram`, the buffer is one UDP datagram (RFC 3261 §18.3:
@@ -57,42 +76,53 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   while (start + 1 < len && buf[start] === 13 && buf[start + 1] === 10) start += 2;
   if (start >= len) err(ParseErrorCode.EmptyMessage, 'empty message', start);
 
-  const line = parseStartLine(buf, start, len);
+  const tEnd = textEnd(buf, start, maxHeader);
+  const text = (buf as unknown as Latin1Slicer).latin1Slice(0, tEnd);
+  const line = parseStartLine(text, start);
   const entries: number[] = [];
-  const bodyStart = scanHeaders(buf, line.next, len, datagram, start + maxHeader, entries);
+  const ascii = isAscii(tEnd === len ? buf : buf.subarray(0, tEnd));
+  const bodyStart = scanHeaders(text, line.next, datagram, ascii, start + maxHeader, entries);
   if (bodyStart - start > maxHeader) err(ParseErrorCode.HeaderTooLarge, 'header too large', start);
 
+  // Counts of the fields checked here and the first one's index (count << 8 | index would do,
+  // but plain variables keep the loop simple).
   let via = 0;
   let from = 0;
   let to = 0;
   let callId = 0;
   let cseq = 0;
   let maxFwd = 0;
+  let viaK = -1;
+  let fromK = -1;
+  let toK = -1;
+  let callIdK = -1;
+  let cseqK = -1;
+  let maxFwdK = -1;
   let clCount = 0;
   let cl = -1;
   for (let o = 0; o < entries.length; o += ENTRY_SIZE) {
     switch (entries[o]) {
       case H_VIA:
-        via++;
+        if (via++ === 0) viaK = o / ENTRY_SIZE;
         break;
       case H_FROM:
-        from++;
+        if (from++ === 0) fromK = o / ENTRY_SIZE;
         break;
       case H_TO:
-        to++;
+        if (to++ === 0) toK = o / ENTRY_SIZE;
         break;
       case H_CALL_ID:
-        callId++;
+        if (callId++ === 0) callIdK = o / ENTRY_SIZE;
         break;
       case H_CSEQ:
-        cseq++;
+        if (cseq++ === 0) cseqK = o / ENTRY_SIZE;
         break;
       case H_MAX_FORWARDS:
-        maxFwd++;
+        if (maxFwd++ === 0) maxFwdK = o / ENTRY_SIZE;
         break;
       case H_CONTENT_LENGTH: {
         const s = entries[o + ENTRY_VALUE_START]!;
-        const n = contentLengthAt(buf, s, entries[o + ENTRY_VALUE_END]!);
+        const n = contentLengthAt(text, s, entries[o + ENTRY_VALUE_END]!);
         if (n < 0) err(ParseErrorCode.BadContentLength, 'Content-Length is not 1*DIGIT', s);
         if (clCount++ > 0) {
           if (n !== cl) err(ParseErrorCode.BadContentLength, 'conflicting Content-Length', s);
@@ -124,7 +154,6 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   if (maxFwd > 1)
     err(ParseErrorCode.DuplicateHeader, 'Max-Forwards twice', undefined, 'max-forwards');
 
-  const text = buf.toString('latin1', 0, bodyStart);
   const headers = new HeaderList(buf, text, entries);
   const span = { buf, start, bodyStart, end: bodyEnd };
   let msg: MessageBase;
@@ -141,7 +170,20 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
     msg = new Response(headers, span, undefined, line.status, reason);
   }
   msg.cContentLength = cl >= 0 ? cl : null;
-  checkTransactionHeaders(msg, line.isRequest ? (msg as Request).method : undefined);
+  // Fill the caches of the fields every transaction layer reads, checking them on the way.
+  const cseqValue = parseCseq(headers.valueAt(cseqK));
+  if (line.isRequest && cseqValue.method !== (msg as Request).method) {
+    const m = (msg as Request).method;
+    err(ParseErrorCode.CseqMethodMismatch, `CSeq method is not ${m}`, undefined, 'cseq');
+  }
+  msg.cCseq = cseqValue;
+  msg.cCallId = checkCallId(headers.valueAt(callIdK));
+  msg.cMaxForwards = maxFwdK < 0 ? null : parseMaxForwards(headers.valueAt(maxFwdK));
+  msg.cFrom = parseFromTo(headers.valueAt(fromK), 'from');
+  msg.cTo = parseFromTo(headers.valueAt(toK), 'to');
+  const top: Via[] = [];
+  parseViaList(headers.valueAt(viaK), top, true);
+  msg.cTopVia = top[0];
   return msg as unknown as SipMessage;
 }
 
@@ -166,26 +208,4 @@ function checkRequestUri(uri: string, offset: number) {
     err(ParseErrorCode.BadRequestUri, 'Request-URI with a headers component', offset);
   }
   return parsed;
-}
-
-/** Fills the caches of the fields every transaction layer reads, checking them on the way. */
-function checkTransactionHeaders(msg: MessageBase, method: string | undefined): void {
-  const h = msg.headers;
-  const cseq = t.readCseq(h);
-  if (method !== undefined && cseq.method !== method) {
-    err(
-      ParseErrorCode.CseqMethodMismatch,
-      `CSeq method ${cseq.method} is not ${method}`,
-      undefined,
-      'cseq',
-    );
-  }
-  msg.cCseq = cseq;
-  msg.cCallId = t.readCallId(h);
-  msg.cMaxForwards = t.readMaxForwards(h) ?? null;
-  msg.cFrom = t.readFrom(h);
-  msg.cTo = t.readTo(h);
-  const vias = t.readVias(h);
-  msg.cVia = vias;
-  msg.cTopVia = vias[0];
 }

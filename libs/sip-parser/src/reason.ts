@@ -15,7 +15,7 @@ export function parseReason(value: string): Reason {
   const pe = scanToken(value, ps, end);
   if (pe === ps) fail(CODE, 'Reason has no protocol', 'reason');
   const params = newParams();
-  parseParams(value, pe, end, params, CODE, 'reason');
+  parseParams(value, pe, params, CODE, 'reason');
   let cause: number | undefined;
   const c = params.cause;
   if (c !== undefined) {

@@ -73,7 +73,7 @@ export function parseContentType(value: string): string {
   const se = scanToken(value, ss, end);
   if (se === ss) fail(ParseErrorCode.BadHeaderValue, 'Content-Type subtype', 'content-type');
   i = skipWs(value, se, end);
-  parseParams(value, i, end, newParams(), ParseErrorCode.BadHeaderValue, 'content-type');
+  parseParams(value, i, newParams(), ParseErrorCode.BadHeaderValue, 'content-type');
   return (value.substring(ts, te) + '/' + value.substring(ss, se)).toLowerCase();
 }
 
@@ -95,7 +95,7 @@ export function parseRetryAfter(value: string): RetryAfter {
     i = ce;
   }
   const params = newParams();
-  parseParams(value, i, end, params, code, 'retry-after');
+  parseParams(value, i, params, code, 'retry-after');
   let duration: number | undefined;
   const d = params.duration;
   if (d !== undefined) {

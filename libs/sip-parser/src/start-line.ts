@@ -23,47 +23,48 @@ export interface StartLine {
   reasonUtf8: boolean;
 }
 
-/** True when `buf[i, i+4)` is "SIP/" in any case. */
-export function isSipSlash(buf: Uint8Array, i: number, len: number): boolean {
+/** True when `s[i, i+4)` is "SIP/" in any case. */
+export function isSipSlash(s: string, i: number, len: number): boolean {
   return (
     i + 4 <= len &&
-    (buf[i]! | 0x20) === 115 &&
-    (buf[i + 1]! | 0x20) === 105 &&
-    (buf[i + 2]! | 0x20) === 112 &&
-    buf[i + 3] === 47
+    (s.charCodeAt(i) | 0x20) === 115 &&
+    (s.charCodeAt(i + 1) | 0x20) === 105 &&
+    (s.charCodeAt(i + 2) | 0x20) === 112 &&
+    s.charCodeAt(i + 3) === 47
   );
 }
 
-/** Checks a SIP-Version in `buf[i, end)`: BAD_VERSION for another version, BAD_START_LINE for junk. */
-function checkVersion(buf: Uint8Array, i: number, end: number): void {
-  if (!isSipSlash(buf, i, end)) err(ParseErrorCode.BadStartLine, 'SIP-Version expected', i);
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Checks a SIP-Version in `s[i, end)`: BAD_VERSION for another version, BAD_START_LINE for junk. */
+function checkVersion(s: string, i: number, end: number): void {
+  if (!isSipSlash(s, i, end)) err(ParseErrorCode.BadStartLine, 'SIP-Version expected', i);
   let j = i + 4;
   const major = j;
-  while (j < end && buf[j]! >= 48 && buf[j]! <= 57) j++;
-  if (j === major || buf[j] !== 46) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
+  while (j < end && isDigit(s.charCodeAt(j))) j++;
+  if (j === major || s.charCodeAt(j) !== 46) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
   const minor = ++j;
-  while (j < end && buf[j]! >= 48 && buf[j]! <= 57) j++;
+  while (j < end && isDigit(s.charCodeAt(j))) j++;
   if (j === minor || j !== end) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
-  if (end - i !== 7 || buf[i + 4] !== 50 || buf[i + 6] !== 48) {
+  if (end - i !== 7 || s.charCodeAt(i + 4) !== 50 || s.charCodeAt(i + 6) !== 48) {
     err(ParseErrorCode.BadVersion, 'SIP-Version is not SIP/2.0', i);
   }
 }
 
-/** Parses the start line beginning at `start`. */
-export function parseStartLine(buf: Uint8Array, start: number, len: number): StartLine {
-  let eol = start;
-  let high = false;
-  while (eol < len) {
-    const c = buf[eol]!;
-    if (c === 13 || c === 10) break;
-    if (c >= 128) high = true;
-    eol++;
+/** Parses the start line of `s` (latin1) beginning at `start`. */
+export function parseStartLine(s: string, start: number): StartLine {
+  const len = s.length;
+  const lf = s.indexOf('\n', start);
+  if (lf < 0 || s.charCodeAt(lf - 1) !== 13 || lf - 1 < start) {
+    err(ParseErrorCode.BadLineEnd, 'start line not ended by CRLF', lf < 0 ? len : lf);
   }
-  if (eol >= len || buf[eol] !== 13 || buf[eol + 1] !== 10) {
-    err(ParseErrorCode.BadLineEnd, 'start line not ended by CRLF', eol);
-  }
+  const eol = lf - 1;
+  const cr = s.indexOf('\r', start);
+  if (cr < eol) err(ParseErrorCode.BadLineEnd, 'CR without LF', cr);
   const line: StartLine = {
-    next: eol + 2,
+    next: lf + 1,
     isRequest: true,
     methodEnd: 0,
     uriStart: 0,
@@ -73,39 +74,51 @@ export function parseStartLine(buf: Uint8Array, start: number, len: number): Sta
     reasonEnd: 0,
     reasonUtf8: false,
   };
-  if (isSipSlash(buf, start, eol)) {
-    parseStatusLine(buf, start, eol, line);
-    line.reasonUtf8 = high;
+  if (isSipSlash(s, start, eol)) {
+    parseStatusLine(s, start, eol, line);
+    for (let i = line.reasonStart; i < eol; i++) {
+      if (s.charCodeAt(i) > 127) {
+        line.reasonUtf8 = true;
+        break;
+      }
+    }
     return line;
   }
   let i = start;
-  while (i < eol && buf[i]! < 128 && (CHARS[buf[i]!]! & C_TOKEN) !== 0) i++;
+  let c = s.charCodeAt(i);
+  while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
   if (i === start) err(ParseErrorCode.BadMethod, 'method is not a token', start);
-  if (buf[i] !== 32) err(ParseErrorCode.BadStartLine, 'SP expected after method', i);
+  if (c !== 32) err(ParseErrorCode.BadStartLine, 'SP expected after method', i);
   line.methodEnd = i;
   const us = ++i;
-  while (i < eol && buf[i]! > 32 && buf[i]! < 127) i++;
-  if (i === us || buf[i] !== 32) err(ParseErrorCode.BadStartLine, 'bad Request-URI', us);
+  const sp = s.indexOf(' ', us);
+  i = sp < 0 || sp > eol ? eol : sp;
+  for (let k = us; k < i; k++) {
+    const u = s.charCodeAt(k);
+    if (u <= 32 || u >= 127) err(ParseErrorCode.BadStartLine, 'bad Request-URI', k);
+  }
+  if (i === us || i === eol) err(ParseErrorCode.BadStartLine, 'bad Request-URI', us);
   line.uriStart = us;
   line.uriEnd = i;
-  checkVersion(buf, i + 1, eol);
+  checkVersion(s, i + 1, eol);
   return line;
 }
 
-function parseStatusLine(buf: Uint8Array, start: number, eol: number, line: StartLine): void {
-  let sp = start;
-  while (sp < eol && buf[sp] !== 32) sp++;
-  checkVersion(buf, start, sp);
+function parseStatusLine(s: string, start: number, eol: number, line: StartLine): void {
+  let sp = s.indexOf(' ', start);
+  if (sp < 0 || sp > eol) sp = eol;
+  checkVersion(s, start, sp);
   let i = sp + 1;
   const ds = i;
   let status = 0;
-  while (i < eol && buf[i]! >= 48 && buf[i]! <= 57 && i - ds < 4)
-    status = status * 10 + buf[i++]! - 48;
+  while (i < eol && i - ds < 4 && isDigit(s.charCodeAt(i)))
+    status = status * 10 + s.charCodeAt(i++) - 48;
   if (i - ds !== 3 || status < 100 || status > 699) {
     err(ParseErrorCode.BadStatus, 'Status-Code is not 100-699', ds);
   }
   // RFC 4475 §3.1.1.11: "SIP/2.0 100 " (empty phrase) is valid; a missing SP is tolerated.
-  if (i < eol && buf[i] !== 32) err(ParseErrorCode.BadStatus, 'SP expected after Status-Code', i);
+  if (i < eol && s.charCodeAt(i) !== 32)
+    err(ParseErrorCode.BadStatus, 'SP expected after Status-Code', i);
   line.isRequest = false;
   line.status = status;
   line.reasonStart = i < eol ? i + 1 : eol;

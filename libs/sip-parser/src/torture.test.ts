@@ -65,7 +65,7 @@ const DECISIONS: Readonly<Record<string, Decision>> = {
   trws: { reject: ParseErrorCode.BadStartLine, by: 'parse' },
   escruri: { reject: ParseErrorCode.BadRequestUri, by: 'parse' },
   regbadct: { reject: ParseErrorCode.BadNameAddr, by: 'check' },
-  badaspec: { reject: ParseErrorCode.BadUri, by: 'parse' },
+  badaspec: { reject: ParseErrorCode.BadUri, by: 'check' },
   baddn: { reject: ParseErrorCode.BadNameAddr, by: 'parse' },
   // RFC 4475 §3.1.2.15: a liberal element may ignore a Date it does not need. The parser does
   // not interpret Date: the value is exposed exactly as written.

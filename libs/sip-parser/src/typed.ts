@@ -16,7 +16,7 @@ import {
 } from './header-names.js';
 import type { HeaderList } from './headers.js';
 import { splitList } from './lists.js';
-import { parseFromTo, parseNameAddr } from './name-addr.js';
+import { parseFromTo, parseNameAddrList, toNameAddr } from './name-addr.js';
 import { parseReason } from './reason.js';
 import {
   checkCallId,
@@ -38,7 +38,7 @@ import type {
   RetryAfter,
   Via,
 } from './types.js';
-import { parseVia } from './via.js';
+import { parseViaList } from './via.js';
 
 /** The value of a header that must appear exactly once. */
 export function single(h: HeaderList, id: number): string {
@@ -78,7 +78,10 @@ export function elements(h: HeaderList, id: number, code: ParseErrorCode): strin
 }
 
 export function readVias(h: HeaderList): Via[] {
-  return elements(h, H_VIA, ParseErrorCode.BadVia).map(parseVia);
+  const out: Via[] = [];
+  const n = h.size();
+  for (let k = 0; k < n; k++) if (h.idAt(k) === H_VIA) parseViaList(h.valueAt(k), out, false);
+  return out;
 }
 
 export function readTopVia(h: HeaderList): Via {
@@ -86,8 +89,9 @@ export function readTopVia(h: HeaderList): Via {
   if (k < 0) {
     throw new SipParseError(ParseErrorCode.MissingHeader, 'no via header', { header: 'via' });
   }
-  const v = h.valueAt(k);
-  return parseVia(v.indexOf(',') < 0 ? v : splitList(v, [], ParseErrorCode.BadVia, 'via')[0]!);
+  const out: Via[] = [];
+  parseViaList(h.valueAt(k), out, true);
+  return out[0]!;
 }
 
 export function readFrom(h: HeaderList): FromTo {
@@ -112,11 +116,16 @@ export function readMaxForwards(h: HeaderList): number | undefined {
 }
 
 export function readContacts(h: HeaderList, id: number): readonly Contact[] | '*' {
-  return parseContacts(elements(h, id, ParseErrorCode.BadNameAddr));
+  return parseContacts(h.valuesOfId(id));
 }
 
 export function readNameAddrs(h: HeaderList, id: number): NameAddr[] {
-  return elements(h, id, ParseErrorCode.BadNameAddr).map(parseNameAddr);
+  const out: NameAddr[] = [];
+  const n = h.size();
+  for (let k = 0; k < n; k++) {
+    if (h.idAt(k) === id) parseNameAddrList(h.valueAt(k), lowerName(id), out, toNameAddr);
+  }
+  return out;
 }
 
 export function readDelta(h: HeaderList, id: number): number | undefined {

@@ -13,7 +13,7 @@ import {
 import { ParseErrorCode } from './errors.js';
 import { checkEscaped, escapeChars, unescapeRange } from './escapes.js';
 import { isIPv6 } from './ipv6.js';
-import { NO_PARAMS } from './params.js';
+import { NO_PARAMS, paramName, setOnce } from './params.js';
 import { fail, parseDigits } from './text.js';
 import type { SipUri } from './types.js';
 
@@ -109,12 +109,12 @@ function parseSip(s: string, scheme: string, i: number, end: number, code: Parse
   }
   let params: Record<string, string | null> = NO_PARAMS;
   if (i < end && s.charCodeAt(i) === 59) {
-    params = Object.create(null) as Record<string, string | null>;
+    params = {};
     i = parseUriParams(s, i, end, params, code);
   }
   let headers: Record<string, string> = NO_PARAMS;
   if (i < end && s.charCodeAt(i) === 63) {
-    headers = Object.create(null) as Record<string, string>;
+    headers = {};
     i = parseUriHeaders(s, i + 1, end, headers, code);
   }
   if (i !== end) bad(code, 'unexpected character');
@@ -128,7 +128,7 @@ function parseTel(s: string, i: number, end: number, code: ParseErrorCode): SipU
   const user = s.substring(ns, i);
   let params: Record<string, string | null> = NO_PARAMS;
   if (i < end && s.charCodeAt(i) === 59) {
-    params = Object.create(null) as Record<string, string | null>;
+    params = {};
     i = parseUriParams(s, i, end, params, code);
   }
   if (i !== end) bad(code, 'unexpected character in tel URI');
@@ -164,8 +164,10 @@ function parseUriParams(
       if (i === vs || checkEscaped(s, vs, i, C_PARAM) >= 0) bad(code, 'parameter value');
       value = unescapeRange(s, vs, i);
     }
-    const name = unescapeRange(s, ns, ne).toLowerCase();
-    if (out[name] === undefined) out[name] = value;
+    const pct = s.indexOf('%', ns);
+    const name =
+      pct < 0 || pct >= ne ? paramName(s, ns, ne) : unescapeRange(s, ns, ne).toLowerCase();
+    setOnce(out, name, value);
   }
   return i;
 }
@@ -195,7 +197,7 @@ function parseUriHeaders(
     const vs = ++i;
     while (i < end && isHeaderChar(s.charCodeAt(i))) i++;
     if (checkEscaped(s, vs, i, C_HNV) >= 0) bad(code, 'header value');
-    if (out[name] === undefined) out[name] = unescapeRange(s, vs, i);
+    setOnce(out, name, unescapeRange(s, vs, i));
     if (i < end && s.charCodeAt(i) === 38) {
       i++;
       continue;
