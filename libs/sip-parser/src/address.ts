@@ -1,23 +1,35 @@
-// The values From, To, Contact, Route, Record-Route and Path parse to. Display name, URI text
-// and parameters are read with the header; the URI itself is parsed on first access of `uri`
-// (a transaction layer reads tags and Call-IDs far more often than From URIs), so a malformed
-// URI throws SipParseError there, and `checkMessage` finds it.
+// The values From, To, Contact, Route, Record-Route and Path parse to. Display name and URI text
+// are read with the header, the parameters located; the URI is parsed and each parameter decoded
+// on first access (a transaction layer reads tags far more often than From URIs). A malformed
+// URI or parameter value throws SipParseError there, and `checkMessage` finds it.
 import { ParseErrorCode } from './errors.js';
-import { unquote } from './params.js';
+import { buildParams, findParam, getParam, paramAt, unquote } from './params.js';
+import { MAX_DELTA_SECONDS } from './scalars.js';
+import { fail, parseBoundedInt } from './text.js';
 import type { Contact, FromTo, HeaderParams, NameAddr, PushParams, SipUri } from './types.js';
 import { parseUriRange } from './uri.js';
 
 export class Address implements NameAddr {
   readonly displayName: string | undefined;
   readonly uriText: string;
-  readonly params: HeaderParams;
+  /** The string the parameters are in, and their ranges (see params.ts scanParams). */
+  protected readonly src: string;
+  protected readonly ranges: readonly number[];
   #uri: SipUri | undefined;
+  #params: HeaderParams | undefined;
 
-  constructor(displayName: string | undefined, uriText: string, params: HeaderParams) {
+  constructor(
+    displayName: string | undefined,
+    uriText: string,
+    src: string,
+    ranges: readonly number[],
+  ) {
     this.displayName = displayName;
     this.uriText = uriText;
-    this.params = params;
+    this.src = src;
+    this.ranges = ranges;
     this.#uri = undefined;
+    this.#params = undefined;
   }
 
   get uri(): SipUri {
@@ -29,39 +41,38 @@ export class Address implements NameAddr {
     ));
   }
 
+  get params(): HeaderParams {
+    return (this.#params ??= buildParams(this.src, this.ranges));
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       displayName: this.displayName,
-      uri: this.jsonUri(),
+      uri: quiet(() => this.uri),
       uriText: this.uriText,
       params: this.params,
     };
   }
+}
 
-  protected jsonUri(): SipUri | undefined {
-    try {
-      return this.uri;
-    } catch {
-      return undefined;
-    }
+/** A getter's value, or undefined when it throws (for logging a malformed value). */
+function quiet<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
   }
 }
 
 export class FromToAddress extends Address implements FromTo {
-  readonly tag: string | undefined;
-
-  constructor(
-    displayName: string | undefined,
-    uriText: string,
-    params: HeaderParams,
-    tag: string | undefined,
-  ) {
-    super(displayName, uriText, params);
-    this.tag = tag;
+  get tag(): string | undefined {
+    const t = getParam(this.src, this.ranges, 'tag');
+    if (t === null) fail(ParseErrorCode.BadNameAddr, 'tag without a value', 'from');
+    return t;
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), tag: this.tag };
+    return { ...super.toJSON(), tag: quiet(() => this.tag) };
   }
 }
 
@@ -76,25 +87,37 @@ function pushParam(
   return h === undefined || h === null ? undefined : unquote(h);
 }
 
+/** qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) (RFC 3261 §25.1). */
+function parseQ(v: string | null): number {
+  if (v === null || !/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(v)) {
+    fail(ParseErrorCode.BadNumber, `Contact q is not a qvalue`, 'contact');
+  }
+  return Number(v);
+}
+
 export class ContactAddress extends Address implements Contact {
-  readonly expires: number | undefined;
-  readonly q: number | undefined;
-  readonly instance: string | undefined;
   #push: PushParams | undefined;
 
-  constructor(
-    displayName: string | undefined,
-    uriText: string,
-    params: HeaderParams,
-    expires: number | undefined,
-    q: number | undefined,
-    instance: string | undefined,
-  ) {
-    super(displayName, uriText, params);
-    this.expires = expires;
-    this.q = q;
-    this.instance = instance;
-    this.#push = undefined;
+  /** RFC 3261 §20.10: delta-seconds, at most 2^32-1 (RFC 4475 §3.1.2.9). */
+  get expires(): number | undefined {
+    const e = getParam(this.src, this.ranges, 'expires');
+    if (e === undefined) return undefined;
+    const n = e === null ? -1 : parseBoundedInt(e, MAX_DELTA_SECONDS);
+    if (n < 0) fail(ParseErrorCode.BadNumber, 'Contact expires out of range', 'contact');
+    return n;
+  }
+
+  get q(): number | undefined {
+    const k = findParam(this.src, this.ranges, 'q');
+    return k < 0 ? undefined : parseQ(paramAt(this.src, this.ranges, k)!);
+  }
+
+  /** RFC 5626 `+sip.instance` without its quotes and angle brackets. */
+  get instance(): string | undefined {
+    const v = getParam(this.src, this.ranges, '+sip.instance');
+    if (v === undefined || v === null) return undefined;
+    const u = unquote(v);
+    return u.startsWith('<') && u.endsWith('>') ? u.slice(1, -1) : u;
   }
 
   /** RFC 8599: pn-* from the URI parameters (where RFC 8599 puts them), else the header's. */
@@ -111,18 +134,12 @@ export class ContactAddress extends Address implements Contact {
   }
 
   override toJSON(): Record<string, unknown> {
-    let push: PushParams | undefined;
-    try {
-      push = this.push;
-    } catch {
-      push = undefined;
-    }
     return {
       ...super.toJSON(),
-      expires: this.expires,
-      q: this.q,
+      expires: quiet(() => this.expires),
+      q: quiet(() => this.q),
       instance: this.instance,
-      push,
+      push: quiet(() => this.push),
     };
   }
 }

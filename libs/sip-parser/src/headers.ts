@@ -86,6 +86,30 @@ export class HeaderList implements SipHeaders {
     return (flags & FLAG_FOLDED) !== 0 ? unfold(v) : v;
   }
 
+  /** Set by `source`: the range of the value in the string it returned. */
+  srcStart = 0;
+  srcEnd = 0;
+
+  /**
+   * The string that holds field k's value, its range in `srcStart`/`srcEnd`: the message text
+   * itself for a one-line ASCII value (no copy; a CR follows the range), else the decoded value.
+   */
+  source(k: number): string {
+    if (this.list === undefined) {
+      const o = k * ENTRY_SIZE;
+      const e = this.e;
+      if (e[o + ENTRY_FLAGS] === 0) {
+        this.srcStart = e[o + ENTRY_VALUE_START]!;
+        this.srcEnd = e[o + ENTRY_VALUE_END]!;
+        return this.text;
+      }
+    }
+    const v = this.valueAt(k);
+    this.srcStart = 0;
+    this.srcEnd = v.length;
+    return v;
+  }
+
   nameAt(k: number): string {
     if (this.list !== undefined) return this.list.names[k]!;
     const id = this.idAt(k);

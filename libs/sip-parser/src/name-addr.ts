@@ -5,7 +5,7 @@
 //   display-name = *(token LWS) / quoted-string.
 import { C_TOKEN, CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
-import { parseParams, type MutableParams } from './params.js';
+import { getParam, scanParams } from './params.js';
 import { fail, readQuoted } from './text.js';
 import { Address, FromToAddress } from './address.js';
 import type { FromTo, NameAddr } from './types.js';
@@ -16,7 +16,9 @@ const CODE = ParseErrorCode.BadNameAddr;
 export interface NameAddrParts {
   displayName: string | undefined;
   uriText: string;
-  params: MutableParams;
+  /** The string the element is in, and its parameter ranges (params.ts scanParams). */
+  src: string;
+  ranges: number[];
   /** Index after the element: the end of the value, or the comma that ends a list element. */
   next: number;
 }
@@ -28,17 +30,17 @@ function skipWs(s: string, i: number): number {
 }
 
 /**
- * Parses one element of `s` from `i`. With `list`, stops at the comma that ends the element.
+ * Parses one element of `s[i, end)`. With `list`, stops at the comma that ends the element.
  * RFC 3261 §20.10: in the addr-spec form the URI ends at the first ";" (those parameters are
  * header parameters) and may not contain "?" or ",".
  */
 export function parseNameAddrAt(
   s: string,
   i: number,
+  end: number,
   header: string,
   list: boolean,
 ): NameAddrParts {
-  const end = s.length;
   i = skipWs(s, i);
   let displayName: string | undefined;
   let la = -1;
@@ -49,9 +51,11 @@ export function parseNameAddrAt(
     if (i < 0) fail(CODE, `unterminated display name in ${header}`, header);
     displayName = q.value;
     i = skipWs(s, i);
-    if (s.charCodeAt(i) !== 60) fail(CODE, `expected < after display name in ${header}`, header);
+    if (i >= end || s.charCodeAt(i) !== 60) {
+      fail(CODE, `expected < after display name in ${header}`, header);
+    }
     la = i;
-  } else if (c === 60) {
+  } else if (c === 60 && i < end) {
     la = i;
   } else {
     // A token display name (RFC 4475 §3.1.1.6: accepted without LWS before "<"), or the
@@ -62,10 +66,10 @@ export function parseNameAddrAt(
       if (c !== 32 && c !== 9) last = j + 1;
       c = s.charCodeAt(++j);
     }
-    if (c === 60) {
+    if (c === 60 && j < end) {
       if (last > i) displayName = s.substring(i, last);
       la = j;
-    } else if (c !== 58 && s.indexOf('<', j) >= 0) {
+    } else if (c !== 58 && c !== 13 && s.indexOf('<', j) >= 0 && s.indexOf('<', j) < end) {
       fail(CODE, `display name in ${header} must be quoted`, header);
     }
   }
@@ -74,7 +78,7 @@ export function parseNameAddrAt(
   if (la >= 0) {
     uriStart = la + 1;
     uriEnd = s.indexOf('>', uriStart);
-    if (uriEnd < 0) fail(CODE, `missing > in ${header}`, header);
+    if (uriEnd < 0 || uriEnd >= end) fail(CODE, `missing > in ${header}`, header);
     i = uriEnd + 1;
   } else {
     uriStart = i;
@@ -86,22 +90,23 @@ export function parseNameAddrAt(
     uriEnd = i;
   }
   if (uriEnd === uriStart) fail(CODE, `empty URI in ${header}`, header);
-  const params: MutableParams = {};
-  const next = parseParams(s, i, params, CODE, header, list);
-  return { displayName, uriText: s.substring(uriStart, uriEnd), params, next };
+  const ranges: number[] = [];
+  const next = scanParams(s, i, end, ranges, CODE, header, list);
+  return { displayName, uriText: s.substring(uriStart, uriEnd), src: s, ranges, next };
 }
 
-/** Parses every element of a list-valued field (Contact, Route, …) with `build`. */
+/** Parses every element of the list-valued field `s[start, end)` (Contact, Route, …). */
 export function parseNameAddrList<T>(
   s: string,
+  start: number,
+  end: number,
   header: string,
   out: T[],
   build: (p: NameAddrParts) => T,
 ): void {
-  const end = s.length;
-  let i = 0;
+  let i = start;
   for (;;) {
-    const p = parseNameAddrAt(s, i, header, true);
+    const p = parseNameAddrAt(s, i, end, header, true);
     out.push(build(p));
     if (p.next >= end) return;
     i = skipWs(s, p.next + 1);
@@ -111,11 +116,11 @@ export function parseNameAddrList<T>(
 
 /** Parses a single name-addr or addr-spec with parameters, nothing after it. */
 export function parseNameAddrParts(value: string, header: string): NameAddrParts {
-  return parseNameAddrAt(value, 0, header, false);
+  return parseNameAddrAt(value, 0, value.length, header, false);
 }
 
 export function toNameAddr(p: NameAddrParts): NameAddr {
-  return new Address(p.displayName, p.uriText, p.params);
+  return new Address(p.displayName, p.uriText, p.src, p.ranges);
 }
 
 /** Parses a name-addr or addr-spec with parameters, URI included (for building and checking). */
@@ -125,10 +130,9 @@ export function parseNameAddr(text: string): NameAddr {
   return a;
 }
 
-/** From / To (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
-export function parseFromTo(value: string, header: string): FromTo {
-  const p = parseNameAddrAt(value, 0, header, false);
-  const tag = p.params.tag;
-  if (tag === null) fail(CODE, `tag without a value in ${header}`, header);
-  return new FromToAddress(p.displayName, p.uriText, p.params, tag);
+/** From / To `s[start, end)` (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
+export function parseFromTo(s: string, start: number, end: number, header: string): FromTo {
+  const p = parseNameAddrAt(s, start, end, header, false);
+  if (getParam(s, p.ranges, 'tag') === null) fail(CODE, `tag without a value in ${header}`, header);
+  return new FromToAddress(p.displayName, p.uriText, s, p.ranges);
 }

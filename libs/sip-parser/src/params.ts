@@ -103,19 +103,21 @@ export function setOnce<T>(out: Record<string, T>, name: string, value: T): void
 }
 
 /**
- * Parses `;name[=value]…` of `s` from `i` into `out`; the first occurrence of a name wins.
- * Parses to the end of `s`, or, with `list`, up to a "," that ends a list element (the index
- * of that comma is returned). Anything else throws `code`.
+ * Scans `;name[=value]…` of `s[i, end)` and pushes 4 numbers per parameter to `ranges`: name
+ * start and end, value start and end (-1, -1 for a parameter without value). Scans to `end`, or,
+ * with `list`, up to a "," that ends a list element (the index of that comma is returned).
+ * Anything else throws `code`. `s` may go on after `end` only with a CR (a header line in the
+ * message text), where every character class stops.
  */
-export function parseParams(
+export function scanParams(
   s: string,
   i: number,
-  out: MutableParams,
+  end: number,
+  ranges: number[],
   code: ParseErrorCode,
   header: string,
-  list = false,
+  list: boolean,
 ): number {
-  const end = s.length;
   let c = s.charCodeAt(i);
   for (;;) {
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
@@ -128,14 +130,15 @@ export function parseParams(
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
     const ns = i;
     while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
-    if (i === ns) fail(code, `empty parameter name in ${header}`, header);
-    const name = paramName(s, ns, i);
+    const ne = i;
+    if (ne === ns || ne > end) fail(code, `empty parameter name in ${header}`, header);
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
-    let value: string | null = null;
+    let vs = -1;
+    let ve = -1;
     if (c === 61) {
       c = s.charCodeAt(++i);
       while (c === 32 || c === 9) c = s.charCodeAt(++i);
-      const vs = i;
+      vs = i;
       if (c === 34) {
         i = skipQuoted(s, i, end);
         if (i < 0) fail(code, `unterminated quoted parameter value in ${header}`, header);
@@ -143,11 +146,70 @@ export function parseParams(
       } else {
         while (c < 128 && (CHARS[c]! & C_PVAL) !== 0) c = s.charCodeAt(++i);
       }
-      if (i === vs) fail(code, `parameter ${name} has an empty value in ${header}`, header);
-      value = s.substring(vs, i);
+      if (i === vs || i > end) fail(code, `a parameter in ${header} has an empty value`, header);
+      ve = i;
     }
-    setOnce(out, name, value);
+    ranges.push(ns, ne, vs, ve);
   }
+}
+
+/** Index in `ranges` of the first parameter named `name` (lower-case), or -1. */
+export function findParam(s: string, ranges: readonly number[], name: string): number {
+  const len = name.length;
+  for (let k = 0; k < ranges.length; k += 4) {
+    const ns = ranges[k]!;
+    if (ranges[k + 1]! - ns !== len) continue;
+    let i = 0;
+    while (i < len && (s.charCodeAt(ns + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === len) return k;
+  }
+  return -1;
+}
+
+/** The value of the parameter at index `k` of `ranges` (null without a value), or undefined for -1. */
+export function paramAt(
+  s: string,
+  ranges: readonly number[],
+  k: number,
+): string | null | undefined {
+  if (k < 0) return undefined;
+  const vs = ranges[k + 2]!;
+  return vs < 0 ? null : s.substring(vs, ranges[k + 3]!);
+}
+
+/** The value of the first parameter named `name` (lower-case). */
+export function getParam(
+  s: string,
+  ranges: readonly number[],
+  name: string,
+): string | null | undefined {
+  return paramAt(s, ranges, findParam(s, ranges, name));
+}
+
+/** The parameters as a record: names lower-cased, values as written, the first one wins. */
+export function buildParams(s: string, ranges: readonly number[]): MutableParams {
+  const out: MutableParams = {};
+  for (let k = 0; k < ranges.length; k += 4) {
+    setOnce<string | null>(
+      out,
+      paramName(s, ranges[k]!, ranges[k + 1]!),
+      paramAt(s, ranges, k) ?? null,
+    );
+  }
+  return out;
+}
+
+/** The parameters of `s[i, end)` as a record (for headers read rarely). */
+export function parseParams(
+  s: string,
+  i: number,
+  end: number,
+  code: ParseErrorCode,
+  header: string,
+): MutableParams {
+  const ranges: number[] = [];
+  scanParams(s, i, end, ranges, code, header, false);
+  return buildParams(s, ranges);
 }
 
 /** A parameter value without its surrounding quotes and quoted-pair escapes. */

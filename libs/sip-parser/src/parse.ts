@@ -16,10 +16,10 @@ import { ENTRY_SIZE, ENTRY_VALUE_END, ENTRY_VALUE_START, HeaderList } from './he
 import { Request, Response, type MessageBase } from './message.js';
 import { scanHeaders } from './scan.js';
 import { parseStartLine } from './start-line.js';
-import { parseFromTo } from './name-addr.js';
-import { checkCallId, parseCseq, parseMaxForwards } from './scalars.js';
-import { parseViaList } from './via.js';
-import type { ParseOptions, SipMessage, Via } from './types.js';
+import { methodName } from './methods.js';
+import { NO_PARAMS } from './params.js';
+import * as t from './typed.js';
+import type { ParseOptions, SipMessage } from './types.js';
 import { parseUri } from './uri.js';
 
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
@@ -79,7 +79,7 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   const tEnd = textEnd(buf, start, maxHeader);
   const text = (buf as unknown as Latin1Slicer).latin1Slice(0, tEnd);
   const line = parseStartLine(text, start);
-  const entries: number[] = [];
+  const entries: number[] = new Array<number>(96);
   const ascii = isAscii(tEnd === len ? buf : buf.subarray(0, tEnd));
   const bodyStart = scanHeaders(text, line.next, datagram, ascii, start + maxHeader, entries);
   if (bodyStart - start > maxHeader) err(ParseErrorCode.HeaderTooLarge, 'header too large', start);
@@ -158,7 +158,7 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   const span = { buf, start, bodyStart, end: bodyEnd };
   let msg: MessageBase;
   if (line.isRequest) {
-    const method = text.substring(start, line.methodEnd);
+    const method = methodName(text, start, line.methodEnd);
     const uri = text.substring(line.uriStart, line.uriEnd);
     const req = new Request(headers, span, undefined, method, uri);
     req.primeRequestUri(checkRequestUri(uri, line.uriStart));
@@ -171,19 +171,17 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   }
   msg.cContentLength = cl >= 0 ? cl : null;
   // Fill the caches of the fields every transaction layer reads, checking them on the way.
-  const cseqValue = parseCseq(headers.valueAt(cseqK));
+  const cseqValue = t.readCseqAt(headers, cseqK);
   if (line.isRequest && cseqValue.method !== (msg as Request).method) {
     const m = (msg as Request).method;
     err(ParseErrorCode.CseqMethodMismatch, `CSeq method is not ${m}`, undefined, 'cseq');
   }
   msg.cCseq = cseqValue;
-  msg.cCallId = checkCallId(headers.valueAt(callIdK));
-  msg.cMaxForwards = maxFwdK < 0 ? null : parseMaxForwards(headers.valueAt(maxFwdK));
-  msg.cFrom = parseFromTo(headers.valueAt(fromK), 'from');
-  msg.cTo = parseFromTo(headers.valueAt(toK), 'to');
-  const top: Via[] = [];
-  parseViaList(headers.valueAt(viaK), top, true);
-  msg.cTopVia = top[0];
+  msg.cCallId = t.readCallIdAt(headers, callIdK);
+  msg.cMaxForwards = maxFwdK < 0 ? null : t.readMaxForwardsAt(headers, maxFwdK);
+  msg.cFrom = t.readFromTo(headers, fromK, 'from');
+  msg.cTo = t.readFromTo(headers, toK, 'to');
+  msg.cTopVia = t.readViaAt(headers, viaK);
   return msg as unknown as SipMessage;
 }
 
@@ -204,7 +202,7 @@ function checkRequestUri(uri: string, offset: number) {
       cause: e,
     });
   }
-  if (Object.keys(parsed.headers).length > 0) {
+  if (parsed.headers !== NO_PARAMS) {
     err(ParseErrorCode.BadRequestUri, 'Request-URI with a headers component', offset);
   }
   return parsed;

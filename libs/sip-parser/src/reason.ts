@@ -2,7 +2,7 @@
 // reason-value = protocol *(SEMI reason-params), reason-params = protocol-cause / reason-text /
 // reason-extension; protocol-cause = "cause" EQUAL cause, reason-text = "text" EQUAL quoted-string.
 import { ParseErrorCode } from './errors.js';
-import { newParams, parseParams, unquote } from './params.js';
+import { parseParams, unquote } from './params.js';
 import { fail, parseDigits, scanToken, skipWs } from './text.js';
 import type { Reason } from './types.js';
 
@@ -14,8 +14,7 @@ export function parseReason(value: string): Reason {
   const ps = skipWs(value, 0, end);
   const pe = scanToken(value, ps, end);
   if (pe === ps) fail(CODE, 'Reason has no protocol', 'reason');
-  const params = newParams();
-  parseParams(value, pe, params, CODE, 'reason');
+  const params = parseParams(value, pe, value.length, CODE, 'reason');
   let cause: number | undefined;
   const c = params.cause;
   if (c !== undefined) {

@@ -2,7 +2,8 @@
 // Min-Expires, Content-Type, Retry-After.
 import { C_WORD, CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
-import { newParams, parseParams } from './params.js';
+import { methodName } from './methods.js';
+import { parseParams } from './params.js';
 import { fail, parseBoundedInt, parseDigits, scanToken, skipWs, trimEnd } from './text.js';
 import type { CSeq, RetryAfter } from './types.js';
 
@@ -11,45 +12,50 @@ export const MAX_CSEQ = 0x7fffffff;
 /** delta-seconds are 32-bit (RFC 3261 §20.19 et al.; RFC 4475 §3.1.2.9). */
 export const MAX_DELTA_SECONDS = 0xffffffff;
 
-/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16). */
-export function parseCseq(value: string): CSeq {
-  const end = value.length;
-  let i = skipWs(value, 0, end);
+/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16), from `s[start, end)`. */
+export function parseCseq(s: string, start: number, end: number): CSeq {
+  let i = skipWs(s, start, end);
   const ds = i;
-  while (i < end && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++;
-  const seq = parseDigits(value, ds, i);
+  let c = s.charCodeAt(i);
+  while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+  if (i > end) i = end;
+  const seq = parseDigits(s, ds, i);
   if (seq < 0) fail(ParseErrorCode.BadCseq, 'CSeq number missing', 'cseq');
   if (seq > MAX_CSEQ) fail(ParseErrorCode.BadCseq, 'CSeq number above 2^31-1', 'cseq');
-  const ms = skipWs(value, i, end);
+  const ms = skipWs(s, i, end);
   if (ms === i) fail(ParseErrorCode.BadCseq, 'CSeq needs LWS before the method', 'cseq');
-  const me = scanToken(value, ms, end);
-  if (me === ms || skipWs(value, me, end) !== end) {
+  const me = scanToken(s, ms, end);
+  if (me === ms || skipWs(s, me, end) !== end) {
     fail(ParseErrorCode.BadCseq, 'CSeq method is not a token', 'cseq');
   }
-  return { seq, method: value.substring(ms, me) };
+  return { seq, method: methodName(s, ms, me) };
 }
 
-/** Call-ID = word [ "@" word ] (RFC 3261 §20.8); returns the value unchanged. */
-export function checkCallId(value: string): string {
-  const end = value.length;
+/** Call-ID = word [ "@" word ] (RFC 3261 §20.8) in `s[start, end)`; returns it. */
+export function checkCallId(s: string, start: number, end: number): string {
   let at = 0;
-  let i = 0;
+  let i = start;
   for (; i < end; i++) {
-    const c = value.charCodeAt(i);
+    const c = s.charCodeAt(i);
     if (c === 64) {
-      if (at++ > 0 || i === 0) break;
+      if (at++ > 0 || i === start) break;
     } else if (c >= 128 || (CHARS[c]! & C_WORD) === 0) break;
   }
-  if (i !== end || end === 0 || value.charCodeAt(end - 1) === 64) {
+  if (i !== end || end === start || s.charCodeAt(end - 1) === 64) {
     fail(ParseErrorCode.BadCallId, 'Call-ID is not word [@ word]', 'call-id');
   }
-  return value;
+  return s.substring(start, end);
 }
 
-/** Max-Forwards = 1*DIGIT, 0–255 (RFC 3261 §20.22). */
-export function parseMaxForwards(value: string): number {
-  const n = parseBoundedInt(value, 255);
-  if (n < 0) fail(ParseErrorCode.BadMaxForwards, 'Max-Forwards is not 0-255', 'max-forwards');
+/** Max-Forwards = 1*DIGIT, 0–255 (RFC 3261 §20.22), from `s[start, end)`. */
+export function parseMaxForwards(s: string, start: number, end: number): number {
+  const n = end - start > 3 ? -1 : parseDigits(s, start, end);
+  if (n < 0 || n > 255) {
+    // Leading zeros are allowed (RFC 4475 wsinv: 0068).
+    const m = parseBoundedInt(s.substring(start, end), 255);
+    if (m >= 0) return m;
+    fail(ParseErrorCode.BadMaxForwards, 'Max-Forwards is not 0-255', 'max-forwards');
+  }
   return n;
 }
 
@@ -73,7 +79,7 @@ export function parseContentType(value: string): string {
   const se = scanToken(value, ss, end);
   if (se === ss) fail(ParseErrorCode.BadHeaderValue, 'Content-Type subtype', 'content-type');
   i = skipWs(value, se, end);
-  parseParams(value, i, newParams(), ParseErrorCode.BadHeaderValue, 'content-type');
+  parseParams(value, i, end, ParseErrorCode.BadHeaderValue, 'content-type');
   return (value.substring(ts, te) + '/' + value.substring(ss, se)).toLowerCase();
 }
 
@@ -94,8 +100,7 @@ export function parseRetryAfter(value: string): RetryAfter {
     comment = value.substring(i + 1, ce - 1).trim();
     i = ce;
   }
-  const params = newParams();
-  parseParams(value, i, params, code, 'retry-after');
+  const params = parseParams(value, i, end, code, 'retry-after');
   let duration: number | undefined;
   const d = params.duration;
   if (d !== undefined) {

@@ -5,9 +5,8 @@
 // RFC 3261 §7.3.1: header-name HCOLON value, HCOLON = *( SP / HTAB ) ":" SWS; a line that
 // starts with SP or HTAB continues the previous one (folding). Lines end in CRLF: a bare CR or
 // LF is an error (a peer that reads it as a line end would see other fields than we do).
-import { C_TOKEN, CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
-import { headerIdIn } from './header-names.js';
+import { NAME_TRIE, TRIE_ROOT } from './header-names.js';
 import { FLAG_FOLDED, FLAG_UTF8 } from './headers.js';
 
 function err(code: ParseErrorCode, message: string, offset: number): never {
@@ -34,6 +33,7 @@ export function scanHeaders(
   out: number[],
 ): number {
   const len = s.length;
+  const { code, next, id: trieId } = NAME_TRIE;
   let n = 0;
   for (;;) {
     if (i >= len) {
@@ -49,40 +49,40 @@ export function scanHeaders(
       out.length = n;
       return i + 2;
     }
-    // The name runs to the colon (RFC 3261 §7.3.1: HCOLON = *( SP / HTAB ) ":" SWS).
-    while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
+    // The name runs to the colon (RFC 3261 §7.3.1: HCOLON = *( SP / HTAB ) ":" SWS); walking
+    // the name trie on the way recognises it.
+    let node = TRIE_ROOT;
+    for (;;) {
+      const k = c < 128 ? code[c]! : 0;
+      if (k === 0) break;
+      node = next[(node << 6) | k]!; // 0 once off the trie: an unknown name, still checked
+      c = s.charCodeAt(++i);
+    }
     const ne = i;
     if (ne === ns) err(ParseErrorCode.BadHeaderLine, 'header name expected', i);
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
     if (c !== 58) err(ParseErrorCode.BadHeaderLine, 'header line without colon', i);
-    const colon = i;
-    // The line end: every CR must start a CRLF, every LF must end one.
-    let cr = s.indexOf('\r', i);
-    const lf = s.indexOf('\n', i);
-    if (lf >= 0 && (cr < 0 || lf < cr)) err(ParseErrorCode.BadLineEnd, 'bare LF', lf);
-    if (cr < 0) {
-      if (!datagram) err(ParseErrorCode.IncompleteHeaders, 'header section not terminated', i);
-      cr = len; // the datagram's end ends the line
-    } else if (lf !== cr + 1) err(ParseErrorCode.BadLineEnd, 'CR without LF', cr);
-    const id = headerIdIn(s, ns, ne);
+    // The line ends at LF, which must follow a CR: a bare LF would end the line for a lenient
+    // peer and not for us. (A CR not followed by LF stays in the value; typed accessors refuse it.)
+    let eol = lineEnd(s, i, datagram);
+    const id = trieId[node]!;
     // LWS after the colon, which may include a fold.
-    i = colon + 1;
-    c = s.charCodeAt(i);
+    c = s.charCodeAt(++i);
     for (;;) {
       if (c === 32 || c === 9) c = s.charCodeAt(++i);
-      else if (i === cr && cr < len && isFold(s, cr)) {
-        i = cr + 2;
+      else if (i === eol && eol < len && isFold(s, eol)) {
+        i = eol + 2;
         c = s.charCodeAt(i);
-        cr = nextLineEnd(s, i, datagram);
+        eol = lineEnd(s, i, datagram);
       } else break;
     }
     const vs = i;
     let flags = 0;
-    while (cr < len && isFold(s, cr)) {
+    while (eol < len && isFold(s, eol)) {
       flags = FLAG_FOLDED;
-      cr = nextLineEnd(s, cr + 2, datagram);
+      eol = lineEnd(s, eol + 2, datagram);
     }
-    let ve = cr;
+    let ve = eol;
     for (c = s.charCodeAt(ve - 1); ve > vs && (c === 32 || c === 9); c = s.charCodeAt(--ve - 1));
     if (!ascii && hasHighChar(s, vs, ve)) flags |= FLAG_UTF8;
     out[n] = id;
@@ -92,7 +92,7 @@ export function scanHeaders(
     out[n + 4] = ve;
     out[n + 5] = flags;
     n += 6;
-    i = cr + 2;
+    i = eol + 2;
   }
 }
 
@@ -102,15 +102,13 @@ function isFold(s: string, cr: number): boolean {
   return c === 32 || c === 9;
 }
 
-/** The CR of the CRLF that ends the line starting at `i` (checked as in scanHeaders). */
-function nextLineEnd(s: string, i: number, datagram: boolean): number {
-  const cr = s.indexOf('\r', i);
+/** The CR of the CRLF that ends the line holding `i`; the end of a datagram ends it too. */
+function lineEnd(s: string, i: number, datagram: boolean): number {
   const lf = s.indexOf('\n', i);
-  if (lf >= 0 && (cr < 0 || lf < cr)) err(ParseErrorCode.BadLineEnd, 'bare LF', lf);
-  if (cr < 0) {
+  if (lf < 0) {
     if (!datagram) err(ParseErrorCode.IncompleteHeaders, 'header section not terminated', i);
     return s.length;
   }
-  if (lf !== cr + 1) err(ParseErrorCode.BadLineEnd, 'CR without LF', cr);
-  return cr;
+  if (s.charCodeAt(lf - 1) !== 13) err(ParseErrorCode.BadLineEnd, 'bare LF', lf);
+  return lf - 1;
 }

@@ -1,7 +1,7 @@
 // Typed views over the header values of a message: each function reads the fields of one
 // header from a HeaderList and parses them. The message caches the results.
 import { parseAuth, parseAuthParams } from './auth.js';
-import { parseContacts } from './contact.js';
+import { readContactList } from './contact.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import {
   H_CALL_ID,
@@ -39,6 +39,22 @@ import type {
   Via,
 } from './types.js';
 import { parseViaList } from './via.js';
+
+/** Index of the field with this id, which must appear exactly once. */
+export function singleIndex(h: HeaderList, id: number): number {
+  const k = h.indexOfId(id);
+  if (k < 0) {
+    throw new SipParseError(ParseErrorCode.MissingHeader, `no ${lowerName(id)} header`, {
+      header: lowerName(id),
+    });
+  }
+  if (h.indexOfId(id, k + 1) >= 0) {
+    throw new SipParseError(ParseErrorCode.DuplicateHeader, `more than one ${lowerName(id)}`, {
+      header: lowerName(id),
+    });
+  }
+  return k;
+}
 
 /** The value of a header that must appear exactly once. */
 export function single(h: HeaderList, id: number): string {
@@ -80,7 +96,11 @@ export function elements(h: HeaderList, id: number, code: ParseErrorCode): strin
 export function readVias(h: HeaderList): Via[] {
   const out: Via[] = [];
   const n = h.size();
-  for (let k = 0; k < n; k++) if (h.idAt(k) === H_VIA) parseViaList(h.valueAt(k), out, false);
+  for (let k = 0; k < n; k++) {
+    if (h.idAt(k) !== H_VIA) continue;
+    const s = h.source(k);
+    parseViaList(s, h.srcStart, h.srcEnd, out, false);
+  }
   return out;
 }
 
@@ -89,41 +109,71 @@ export function readTopVia(h: HeaderList): Via {
   if (k < 0) {
     throw new SipParseError(ParseErrorCode.MissingHeader, 'no via header', { header: 'via' });
   }
+  return readViaAt(h, k);
+}
+
+/** The first via-parm of field k. */
+export function readViaAt(h: HeaderList, k: number): Via {
   const out: Via[] = [];
-  parseViaList(h.valueAt(k), out, true);
+  const s = h.source(k);
+  parseViaList(s, h.srcStart, h.srcEnd, out, true);
   return out[0]!;
 }
 
+export function readFromTo(h: HeaderList, k: number, header: string): FromTo {
+  const s = h.source(k);
+  return parseFromTo(s, h.srcStart, h.srcEnd, header);
+}
+
 export function readFrom(h: HeaderList): FromTo {
-  return parseFromTo(single(h, H_FROM), 'from');
+  return readFromTo(h, singleIndex(h, H_FROM), 'from');
 }
 
 export function readTo(h: HeaderList): FromTo {
-  return parseFromTo(single(h, H_TO), 'to');
+  return readFromTo(h, singleIndex(h, H_TO), 'to');
+}
+
+export function readCallIdAt(h: HeaderList, k: number): string {
+  const s = h.source(k);
+  return checkCallId(s, h.srcStart, h.srcEnd);
 }
 
 export function readCallId(h: HeaderList): string {
-  return checkCallId(single(h, H_CALL_ID));
+  return readCallIdAt(h, singleIndex(h, H_CALL_ID));
+}
+
+export function readCseqAt(h: HeaderList, k: number): CSeq {
+  const s = h.source(k);
+  return parseCseq(s, h.srcStart, h.srcEnd);
 }
 
 export function readCseq(h: HeaderList): CSeq {
-  return parseCseq(single(h, H_CSEQ));
+  return readCseqAt(h, singleIndex(h, H_CSEQ));
+}
+
+export function readMaxForwardsAt(h: HeaderList, k: number): number {
+  const s = h.source(k);
+  return parseMaxForwards(s, h.srcStart, h.srcEnd);
 }
 
 export function readMaxForwards(h: HeaderList): number | undefined {
-  const v = optional(h, H_MAX_FORWARDS);
-  return v === undefined ? undefined : parseMaxForwards(v);
+  const k = h.indexOfId(H_MAX_FORWARDS);
+  if (k < 0) return undefined;
+  if (h.indexOfId(H_MAX_FORWARDS, k + 1) >= 0) optional(h, H_MAX_FORWARDS);
+  return readMaxForwardsAt(h, k);
 }
 
 export function readContacts(h: HeaderList, id: number): readonly Contact[] | '*' {
-  return parseContacts(h.valuesOfId(id));
+  return readContactList(h, id);
 }
 
 export function readNameAddrs(h: HeaderList, id: number): NameAddr[] {
   const out: NameAddr[] = [];
   const n = h.size();
   for (let k = 0; k < n; k++) {
-    if (h.idAt(k) === id) parseNameAddrList(h.valueAt(k), lowerName(id), out, toNameAddr);
+    if (h.idAt(k) !== id) continue;
+    const s = h.source(k);
+    parseNameAddrList(s, h.srcStart, h.srcEnd, lowerName(id), out, toNameAddr);
   }
   return out;
 }

@@ -5,9 +5,9 @@
 import { C_HOST, C_TOKEN, CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { isIPv6 } from './ipv6.js';
-import { parseParams } from './params.js';
+import { buildParams, getParam, scanParams } from './params.js';
 import { fail, parseDigits } from './text.js';
-import type { Via } from './types.js';
+import type { HeaderParams, Via } from './types.js';
 
 const CODE = ParseErrorCode.BadVia;
 
@@ -73,20 +73,25 @@ function sentProtocol(s: string, i: number, out: { protocol: string; transport: 
  * Parses the via-parms of one Via field value into `out` (only the first with `firstOnly`).
  * An empty element (`a,,b`, a trailing comma) is an error.
  */
-export function parseViaList(s: string, out: Via[], firstOnly: boolean): void {
-  const end = s.length;
+export function parseViaList(
+  s: string,
+  start: number,
+  end: number,
+  out: Via[],
+  firstOnly: boolean,
+): void {
   const proto = { protocol: '', transport: '' };
-  let i = skipWs(s, 0);
+  let i = skipWs(s, start);
   for (;;) {
     i = sentProtocol(s, i, proto);
     const hs = skipWs(s, i);
-    if (hs === i) bad('no space before sent-by');
+    if (hs === i || hs >= end) bad('no space before sent-by');
     i = hs;
     let host: string;
     let c = s.charCodeAt(i);
     if (c === 91) {
       const close = s.indexOf(']', i);
-      if (close < 0 || !isIPv6(s.substring(i + 1, close))) bad('IPv6 reference');
+      if (close < 0 || close >= end || !isIPv6(s.substring(i + 1, close))) bad('IPv6 reference');
       host = s.substring(i, close + 1).toLowerCase();
       i = close + 1;
     } else {
@@ -109,9 +114,9 @@ export function parseViaList(s: string, out: Via[], firstOnly: boolean): void {
       port = n;
       i = pe;
     }
-    const params: Record<string, string | null> = {};
-    i = parseParams(s, i, params, CODE, 'via', true);
-    out.push(buildVia(proto.protocol, proto.transport, host, port, params));
+    const ranges: number[] = [];
+    i = scanParams(s, i, end, ranges, CODE, 'via', true);
+    out.push(new ViaValue(proto.protocol, proto.transport, host, port, s, ranges));
     if (i >= end || firstOnly) return;
     i = skipWs(s, i + 1); // past the comma
     if (i >= end || s.charCodeAt(i) === 44) bad('empty element in the Via list');
@@ -121,43 +126,98 @@ export function parseViaList(s: string, out: Via[], firstOnly: boolean): void {
 /** Parses one via-parm. */
 export function parseVia(value: string): Via {
   const out: Via[] = [];
-  parseViaList(value, out, false);
+  parseViaList(value, 0, value.length, out, false);
   if (out.length !== 1) bad('more than one via-parm');
   return out[0]!;
 }
 
-function buildVia(
-  protocol: string,
-  transport: string,
-  host: string,
-  port: number | undefined,
-  params: Record<string, string | null>,
-): Via {
-  const branch = params.branch;
-  if (branch === null) bad('branch without a value');
-  const receivedRaw = params.received;
-  if (receivedRaw === null) bad('received without a value');
-  // RFC 5118 §4.5: accept received with or without [ ]; expose the bare address.
-  const received =
-    receivedRaw !== undefined && receivedRaw.charCodeAt(0) === 91
-      ? receivedRaw.substring(1, receivedRaw.length - 1)
-      : receivedRaw;
-  let rport: number | true | undefined;
-  const rp = params.rport;
-  if (rp === null) rport = true;
-  else if (rp !== undefined) {
+/**
+ * One via-parm. Protocol, transport and sent-by are read with the header; the parameters are
+ * located then and each one is decoded on first access (most readers want the branch only).
+ * A malformed rport, ttl or a valueless branch/received/maddr throws SipParseError there.
+ */
+class ViaValue implements Via {
+  readonly protocol: string;
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly #s: string;
+  readonly #ranges: readonly number[];
+  #params: HeaderParams | undefined;
+
+  constructor(
+    protocol: string,
+    transport: string,
+    host: string,
+    port: number | undefined,
+    s: string,
+    ranges: readonly number[],
+  ) {
+    this.protocol = protocol;
+    this.transport = transport;
+    this.host = host;
+    this.port = port;
+    this.#s = s;
+    this.#ranges = ranges;
+    this.#params = undefined;
+  }
+
+  #valued(name: string): string | undefined {
+    const v = getParam(this.#s, this.#ranges, name);
+    if (v === null) bad(`${name} without a value`);
+    return v;
+  }
+
+  get branch(): string | undefined {
+    return this.#valued('branch');
+  }
+
+  /** RFC 5118 §4.5: received with or without [ ]; the bare address. */
+  get received(): string | undefined {
+    const r = this.#valued('received');
+    return r !== undefined && r.charCodeAt(0) === 91 ? r.substring(1, r.length - 1) : r;
+  }
+
+  get rport(): number | true | undefined {
+    const rp = getParam(this.#s, this.#ranges, 'rport');
+    if (rp === null) return true;
+    if (rp === undefined) return undefined;
     const n = rp.length <= 5 ? parseDigits(rp, 0, rp.length) : -1;
     if (n < 0 || n > 65535) bad('rport');
-    rport = n;
+    return n;
   }
-  const maddr = params.maddr;
-  if (maddr === null) bad('maddr without a value');
-  let ttl: number | undefined;
-  const t = params.ttl;
-  if (t !== undefined) {
+
+  get maddr(): string | undefined {
+    return this.#valued('maddr');
+  }
+
+  get ttl(): number | undefined {
+    const t = getParam(this.#s, this.#ranges, 'ttl');
+    if (t === undefined) return undefined;
     const n = t === null || t.length > 3 ? -1 : parseDigits(t, 0, t.length);
     if (n < 0 || n > 255) bad('ttl');
-    ttl = n;
+    return n;
   }
-  return { protocol, transport, host, port, branch, received, rport, maddr, ttl, params };
+
+  get params(): HeaderParams {
+    return (this.#params ??= buildParams(this.#s, this.#ranges));
+  }
+
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      protocol: this.protocol,
+      transport: this.transport,
+      host: this.host,
+      port: this.port,
+      params: this.params,
+    };
+    for (const k of ['branch', 'received', 'rport', 'maddr', 'ttl'] as const) {
+      try {
+        out[k] = this[k];
+      } catch {
+        out[k] = undefined;
+      }
+    }
+    return out;
+  }
 }
