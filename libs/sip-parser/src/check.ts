@@ -47,19 +47,24 @@ function problem(
   return { status, reason: reasonPhrase(status), code, message, header, unsupported };
 }
 
+/** Reading a value is what checks it (typed values decode on first access). */
+function touch(...values: unknown[]): void {
+  void values;
+}
+
 /** Runs every typed accessor; the first SipParseError becomes a 400 (505 for the version). */
 export function checkMessage(msg: SipMessage): MessageProblem | undefined {
   try {
-    msg.via();
-    void msg.from().uri;
-    void msg.to().uri;
+    for (const v of msg.via()) touch(v.branch, v.received, v.rport, v.maddr, v.ttl, v.params);
+    for (const a of [msg.from(), msg.to()]) touch(a.tag, a.uri, a.params);
     msg.callId();
     msg.cseq();
     msg.maxForwards();
     const contacts = msg.contacts();
-    if (contacts !== '*') for (const c of contacts) void c.push;
-    for (const list of [msg.route(), msg.recordRoute(), msg.path()])
-      for (const a of list) void a.uri;
+    if (contacts !== '*') for (const c of contacts) touch(c.expires, c.q, c.instance, c.push);
+    for (const list of [msg.route(), msg.recordRoute(), msg.path()]) {
+      for (const a of list) touch(a.uri, a.params);
+    }
     msg.expires();
     msg.minExpires();
     msg.wwwAuthenticate();
