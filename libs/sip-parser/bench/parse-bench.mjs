@@ -4,7 +4,7 @@
 //   node bench/parse-bench.mjs [--quick] [--no-pin]
 //
 // Expects the built parser in dist/ (`npm run bench` builds it first). Re-executes itself under
-// `taskset -c 1` (one core, when taskset exists) and with --expose-gc.
+// `taskset -c 1` (one core, when taskset exists).
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
 import { availableParallelism } from 'node:os';
@@ -20,9 +20,10 @@ const USAGE = `usage: node bench/parse-bench.mjs [--quick] [--no-pin]
   --quick   a short run (about 3 s) to check that the benchmark works
   --no-pin  do not pin the process to one core with taskset`;
 
+/** Many short rounds: a machine whose speed drifts (other jobs, other VMs) slows every row alike. */
 const RUNS = {
-  full: { warmupMs: 400, rounds: 6, roundMs: 500 },
-  quick: { warmupMs: 100, rounds: 3, roundMs: 100 },
+  full: { warmupMs: 400, rounds: 20, roundMs: 150 },
+  quick: { warmupMs: 100, rounds: 5, roundMs: 60 },
 };
 
 /** Set in the re-executed child: how it was pinned. */
@@ -40,10 +41,10 @@ function main(argv) {
   return run(args.has('--quick') ? RUNS.quick : RUNS.full, pinning);
 }
 
-/** Runs this script again, on one core when taskset exists, with the GC exposed. */
+/** Runs this script again, on one core when taskset exists. */
 function reexec(argv, pin) {
   const script = fileURLToPath(import.meta.url);
-  const node = [process.execPath, '--expose-gc', script, ...argv];
+  const node = [process.execPath, script, ...argv];
   const core = String(availableParallelism() > 1 ? 1 : 0);
   const hasTaskset = pin && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
   const pinning = hasTaskset
@@ -71,7 +72,7 @@ async function run(options, pinning) {
 
   console.log('B1 SIP parser benchmark');
   for (const line of describeMachine()) console.log(line);
-  console.log(`process: ${pinning}${globalThis.gc ? ', GC between runs' : ''}`);
+  console.log(`process: ${pinning}`);
   console.log(
     `corpus: ${corpus.length} messages, ${octets} octets (${corpus.map((m) => m.name.replace(/\.sip$/, '')).join(', ')})`,
   );
@@ -91,7 +92,7 @@ async function run(options, pinning) {
       'rotating order; median of rounds\n',
   );
 
-  const timings = timeParsers(parsers, corpus, { ...options, gc: globalThis.gc });
+  const timings = timeParsers(parsers, corpus, options);
   const { table, verdict } = formatResults(parsers, timings);
   for (const line of table) console.log(line);
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;

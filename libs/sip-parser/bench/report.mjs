@@ -44,7 +44,7 @@ export function formatResults(parsers, timings) {
     'vs sipwake',
     'rounds min/max',
     'msgs timed',
-    'cpu share',
+    'batches kept',
   ];
   const rows = timings.map((t, i) => [
     t.name,
@@ -54,7 +54,7 @@ export function formatResults(parsers, timings) {
     `${(t.median / base).toFixed(2)}×`,
     `${percent(Math.min(...t.rates) / t.median)} ${percent(Math.max(...t.rates) / t.median)}`,
     t.messages.toLocaleString('en-US'),
-    `${(100 * t.cpuShare).toFixed(0)}%`,
+    `${(100 * t.kept).toFixed(0)}%`,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells) =>
