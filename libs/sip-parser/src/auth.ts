@@ -1,7 +1,8 @@
 // Authentication headers (RFC 3261 §20.7, §20.27, §20.28, §20.44, §20.6, §25.1):
 // challenge / credentials = auth-scheme LWS auth-param *(COMMA auth-param), where
 // auth-param = token EQUAL ( token / quoted-string ); Authentication-Info = ainfo *(COMMA ainfo).
-// A scheme followed by a single token68 (RFC 7235, e.g. Bearer, RFC 8898) is kept as `token68`.
+// A scheme other than Digest followed by a single token68 (RFC 7235, e.g. Bearer, RFC 8898) is
+// kept as `token68`.
 import { ParseErrorCode } from './errors.js';
 import { paramName, setOnce } from './params.js';
 import { fail, readQuoted, scanToken, skipWs } from './text.js';
@@ -38,7 +39,8 @@ export function parseAuth(value: string, header: string): AuthHeader {
   while (j < end && isToken68Char(value.charCodeAt(j))) j++;
   const pad = j;
   while (j < end && value.charCodeAt(j) === 61) j++;
-  if (j > i && skipWs(value, j, end) === end && (pad < j || value.indexOf('=', i) < 0)) {
+  const digest = se - ss === 6 && scheme.toLowerCase() === 'digest';
+  if (!digest && j > i && skipWs(value, j, end) === end && (pad < j || value.indexOf('=', i) < 0)) {
     return {
       scheme,
       params: {},
