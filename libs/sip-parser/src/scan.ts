@@ -82,8 +82,14 @@ export function scanHeaders(
       flags = FLAG_FOLDED;
       eol = lineEnd(s, eol + 2, datagram);
     }
+    // Trailing LWS, folds included (a value may end with a fold of blanks).
     let ve = eol;
-    for (c = s.charCodeAt(ve - 1); ve > vs && (c === 32 || c === 9); c = s.charCodeAt(--ve - 1));
+    while (ve > vs) {
+      c = s.charCodeAt(ve - 1);
+      if (c === 32 || c === 9) ve--;
+      else if (c === 10 && flags !== 0) ve -= 2;
+      else break;
+    }
     if (!ascii && hasHighChar(s, vs, ve)) flags |= FLAG_UTF8;
     out[n] = id;
     out[n + 1] = ns;
