@@ -18,6 +18,12 @@ export const FLAG_FOLDED = 1;
 /** The value holds octets above 0x7F: decode it as UTF-8. */
 export const FLAG_UTF8 = 2;
 
+interface Edit {
+  readonly id: number;
+  readonly lname: string;
+  readonly spelling: string;
+}
+
 interface Fields {
   readonly ids: number[];
   /** Lower-case full names. */
@@ -183,61 +189,72 @@ export class HeaderList implements SipHeaders {
 
   set(name: string, value: string | readonly string[]): void {
     const values = typeof value === 'string' ? [value] : value;
-    const f = this.edit(name, values);
-    const { id, lname } = f;
-    let at = -1;
-    for (let k = f.ids.length - 1; k >= 0; k--) {
-      if (id === H_UNKNOWN ? f.ids[k] === H_UNKNOWN && f.names[k] === lname : f.ids[k] === id) {
-        this.removeAt(f, k);
-        at = k;
+    const e = this.prepare(name, values);
+    const f = this.fields();
+    let first = -1;
+    let count = 0;
+    for (let k = 0; k < f.names.length; k++) {
+      if (f.names[k] !== e.lname) continue;
+      if (first < 0) first = k;
+      count++;
+    }
+    if (count === 1 && values.length === 1) {
+      // The usual edit (a proxy rewriting one field): in place.
+      f.spellings[first] = e.spelling;
+      f.values[first] = values[0]!;
+      return;
+    }
+    const at = first < 0 ? f.names.length : first;
+    const next: Fields = { ids: [], names: [], spellings: [], values: [] };
+    for (let k = 0; k <= f.names.length; k++) {
+      if (k === at) for (const v of values) push(next, e.id, e.lname, e.spelling, v);
+      if (k < f.names.length && f.names[k] !== e.lname) {
+        push(next, f.ids[k]!, f.names[k]!, f.spellings[k]!, f.values[k]!);
       }
     }
-    if (at < 0) at = f.ids.length;
-    for (let j = 0; j < values.length; j++)
-      this.insertAt(f, at + j, id, lname, f.spelling, values[j]!);
+    this.list = next;
   }
 
   append(name: string, value: string): void {
-    const f = this.edit(name, [value]);
-    this.insertAt(f, f.ids.length, f.id, f.lname, f.spelling, value);
+    const e = this.prepare(name, [value]);
+    push(this.fields(), e.id, e.lname, e.spelling, value);
   }
 
   prepend(name: string, value: string): void {
-    const f = this.edit(name, [value]);
-    let at = 0;
-    for (; at < f.ids.length; at++) {
-      const hit = f.id === H_UNKNOWN ? f.names[at] === f.lname : f.ids[at] === f.id;
-      if (hit) break;
-    }
-    if (at === f.ids.length) at = 0;
-    this.insertAt(f, at, f.id, f.lname, f.spelling, value);
+    const e = this.prepare(name, [value]);
+    const f = this.fields();
+    let at = f.names.indexOf(e.lname);
+    if (at < 0) at = 0;
+    f.ids.splice(at, 0, e.id);
+    f.names.splice(at, 0, e.lname);
+    f.spellings.splice(at, 0, e.spelling);
+    f.values.splice(at, 0, value);
   }
 
   delete(name: string): void {
-    const f = this.edit(name, []);
-    for (let k = f.ids.length - 1; k >= 0; k--) {
-      const hit = f.id === H_UNKNOWN ? f.names[k] === f.lname : f.ids[k] === f.id;
-      if (hit) this.removeAt(f, k);
+    const e = this.prepare(name, []);
+    const f = this.fields();
+    if (f.names.indexOf(e.lname) < 0) return;
+    const next: Fields = { ids: [], names: [], spellings: [], values: [] };
+    for (let k = 0; k < f.names.length; k++) {
+      if (f.names[k] !== e.lname) push(next, f.ids[k]!, f.names[k]!, f.spellings[k]!, f.values[k]!);
     }
+    this.list = next;
   }
 
-  /** Validates an edit, switches to arrays and bumps the generation. */
-  private edit(
-    name: string,
-    values: readonly string[],
-  ): Fields & { id: number; lname: string; spelling: string } {
+  /** Validates an edit: the field's id, lower-case name and written spelling. */
+  private prepare(name: string, values: readonly string[]): Edit {
     checkName(name);
     const id = headerId(name);
     const lname = id === H_UNKNOWN ? name.toLowerCase() : lowerName(id);
     for (const v of values) checkValue(v, lname);
-    const f = this.materialize();
+    return { id, lname, spelling: id === H_UNKNOWN ? name : canonicalName(id) };
+  }
+
+  /** The fields as arrays (switching to them on the first edit); bumps the generation. */
+  private fields(): Fields {
     this.gen++;
-    return {
-      ...f,
-      id,
-      lname,
-      spelling: id === H_UNKNOWN ? name : canonicalName(id),
-    };
+    return this.materialize();
   }
 
   private materialize(): Fields {
@@ -256,18 +273,11 @@ export class HeaderList implements SipHeaders {
     this.e = [];
     return f;
   }
+}
 
-  private removeAt(f: Fields, k: number): void {
-    f.ids.splice(k, 1);
-    f.names.splice(k, 1);
-    f.spellings.splice(k, 1);
-    f.values.splice(k, 1);
-  }
-
-  private insertAt(f: Fields, k: number, id: number, lname: string, sp: string, v: string): void {
-    f.ids.splice(k, 0, id);
-    f.names.splice(k, 0, lname);
-    f.spellings.splice(k, 0, sp);
-    f.values.splice(k, 0, v);
-  }
+function push(f: Fields, id: number, lname: string, spelling: string, value: string): void {
+  f.ids.push(id);
+  f.names.push(lname);
+  f.spellings.push(spelling);
+  f.values.push(value);
 }
