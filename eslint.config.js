@@ -3,7 +3,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const services = ['router', 'registrar-agent', 'push-notifier', 'registration-api', 'state-persister'];
+const services = [
+  'router',
+  'registrar-agent',
+  'push-notifier',
+  'registration-api',
+  'state-persister',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.cjs'] },
@@ -28,7 +34,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: services.map((s) => `@sipwake/${s}`).concat(services.map((s) => `@sipwake/${s}/*`)),
+              group: services
+                .map((s) => `@sipwake/${s}`)
+                .concat(services.map((s) => `@sipwake/${s}/*`)),
               message: 'A service or library never imports a service.',
             },
             { group: ['**/services/**'], message: 'A service or library never imports a service.' },

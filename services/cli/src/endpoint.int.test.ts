@@ -6,6 +6,7 @@ import {
 } from '@sipwake/sip-parser';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { withTimeout } from '@sipwake/testkit';
 import { createSipEndpoint, type SipEndpoint } from './endpoint.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -50,7 +51,7 @@ describe('the SIP endpoint of sipwake start', () => {
     });
     const reply = once(socket, 'message');
     socket.send(serializeMessage(request), port, '127.0.0.1');
-    const [bytes] = (await reply) as [Buffer];
+    const [bytes] = (await withTimeout(reply, 5000, `the answer to ${method}`)) as [Buffer];
     const response = parseMessage(bytes, { datagram: true });
     if (response.type !== 'response') throw new Error('expected a response');
     return response;
