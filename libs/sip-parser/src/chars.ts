@@ -55,3 +55,16 @@ export function hexValue(c: number): number {
   if (l >= 97 && l <= 102) return l - 87;
   return -1;
 }
+
+/** One class as a 0/1 table: the fastest lookup in a hot loop (hoist it into a local first). */
+function only(flag: number): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = (CHARS[c]! & flag) !== 0 ? 1 : 0;
+  return t;
+}
+
+export const TOKEN_CHARS: Uint8Array = only(C_TOKEN);
+export const PVAL_CHARS: Uint8Array = only(C_PVAL);
+export const HOST_CHARS: Uint8Array = only(C_HOST);
+export const WORD_CHARS: Uint8Array = only(C_WORD);
+export const PARAM_CHARS: Uint8Array = only(C_PARAM);

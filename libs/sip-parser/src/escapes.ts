@@ -8,6 +8,7 @@ import { CHARS, hexValue } from './chars.js';
  * offending index otherwise.
  */
 export function checkEscaped(s: string, start: number, end: number, flag: number): number {
+  const chars = CHARS;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 37) {
@@ -16,7 +17,7 @@ export function checkEscaped(s: string, start: number, end: number, flag: number
       i += 2;
       continue;
     }
-    if (c >= 128 || (CHARS[c]! & flag) === 0) return i;
+    if (c >= 128 || (chars[c]! & flag) === 0) return i;
   }
   return -1;
 }
@@ -48,15 +49,16 @@ const HEX = '0123456789ABCDEF';
 
 /** `value` with every character outside class `flag` (and "%") percent-encoded as UTF-8. */
 export function escapeChars(value: string, flag: number): string {
+  const chars = CHARS;
   let i = 0;
   for (; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c === 37 || c >= 128 || (CHARS[c]! & flag) === 0) break;
+    if (c === 37 || c >= 128 || (chars[c]! & flag) === 0) break;
   }
   if (i === value.length) return value;
   let out = value.substring(0, i);
   for (const b of Buffer.from(value.substring(i), 'utf8')) {
-    if (b !== 37 && b < 128 && (CHARS[b]! & flag) !== 0) out += String.fromCharCode(b);
+    if (b !== 37 && b < 128 && (chars[b]! & flag) !== 0) out += String.fromCharCode(b);
     else out += '%' + HEX[b >> 4]! + HEX[b & 15]!;
   }
   return out;

@@ -104,72 +104,28 @@ export const H_TIMESTAMP = 37;
 /** Id of a header this table does not know. */
 export const H_UNKNOWN = -1;
 
-interface Lookup {
-  /** Every spelling we look up directly: lower-case, canonical, compact in both cases. */
-  readonly byName: Map<string, number>;
-  /** First candidate id by shape of the lower-case full name (see `shape`), -1 for none. */
-  readonly first: Int16Array;
-  /** Next candidate id with the same shape, -1 at the end. */
-  readonly next: Int16Array;
-  /** Id by compact letter (low 5 bits), -1 for none. */
-  readonly compact: Int16Array;
-  readonly lower: readonly string[];
-}
-
-/** Length (up to 31) and the low 5 bits of the first letter: a cheap array index. */
-function shape(len: number, first: number): number {
-  return ((len > 31 ? 31 : len) << 5) | (first & 31);
-}
-
-function buildLookup(): Lookup {
+/** Every spelling looked up directly: lower-case, canonical, compact in both cases. */
+function buildByName(): Map<string, number> {
   const byName = new Map<string, number>();
-  const first = new Int16Array(32 * 32).fill(-1);
-  const next = new Int16Array(TABLE.length).fill(-1);
-  const compactIds = new Int16Array(32).fill(-1);
-  for (let id = TABLE.length - 1; id >= 0; id--) {
+  for (let id = 0; id < TABLE.length; id++) {
     const [lower, canonical, compact] = TABLE[id]!;
     byName.set(lower, id);
     byName.set(canonical, id);
     if (compact !== '') {
       byName.set(compact, id);
       byName.set(compact.toUpperCase(), id);
-      compactIds[compact.charCodeAt(0) & 31] = id;
     }
-    const key = shape(lower.length, lower.charCodeAt(0));
-    next[id] = first[key]!;
-    first[key] = id;
   }
-  return { byName, first, next, compact: compactIds, lower: TABLE.map((r) => r[0]) };
+  return byName;
 }
 
-const { byName, first, next, compact: compactIds, lower: lowerNames } = buildLookup();
+const byName = buildByName();
 
 /** Id of a header name (any case, full or compact), or H_UNKNOWN. */
 export function headerId(name: string): number {
   const id = byName.get(name);
   if (id !== undefined) return id;
   return byName.get(name.toLowerCase()) ?? H_UNKNOWN;
-}
-
-/**
- * Id of the header name `s[start, end)` compared case-insensitively, or H_UNKNOWN. A name that
- * matches is a token (every known name is); the caller checks unknown names.
- */
-export function headerIdIn(s: string, start: number, end: number): number {
-  const len = end - start;
-  const c0 = s.charCodeAt(start) | 0x20;
-  if (c0 < 97 || c0 > 122) return H_UNKNOWN;
-  if (len === 1) return compactIds[c0 & 31]!;
-  for (let id = len < 32 ? first[(len << 5) | (c0 & 31)]! : -1; id >= 0; id = next[id]!) {
-    const n = lowerNames[id]!;
-    if (n.length !== len) continue;
-    let i = 1;
-    // `| 0x20` folds ASCII letters; no other character folds onto a lower-case letter or "-"
-    // except CR, which cannot occur before the colon.
-    while (i < len && (s.charCodeAt(start + i) | 0x20) === n.charCodeAt(i)) i++;
-    if (i === len) return id;
-  }
-  return H_UNKNOWN;
 }
 
 /**

@@ -3,7 +3,7 @@
 //   ( name-addr / addr-spec ) *( SEMI generic-param ),
 //   name-addr = [ display-name ] LAQUOT addr-spec RAQUOT,
 //   display-name = *(token LWS) / quoted-string.
-import { C_TOKEN, CHARS } from './chars.js';
+import { TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { getParam, scanParams } from './params.js';
 import { fail, readQuoted } from './text.js';
@@ -41,6 +41,7 @@ export function parseNameAddrAt(
   header: string,
   list: boolean,
 ): NameAddrParts {
+  const tok = TOKEN_CHARS;
   i = skipWs(s, i);
   let displayName: string | undefined;
   let la = -1;
@@ -62,7 +63,7 @@ export function parseNameAddrAt(
     // addr-spec form when something else than tokens and LWS comes first.
     let j = i;
     let last = i;
-    while (c < 128 && ((CHARS[c]! & C_TOKEN) !== 0 || c === 32 || c === 9)) {
+    while (c < 128 && (tok[c] === 1 || c === 32 || c === 9)) {
       if (c !== 32 && c !== 9) last = j + 1;
       c = s.charCodeAt(++j);
     }

@@ -1,7 +1,7 @@
 // Header parameters: *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ],
 // gen-value = token / host / quoted-string (RFC 3261 §25.1). SEMI and EQUAL allow LWS around.
 // Values are kept as written (a quoted value keeps its quotes); names are lower-cased.
-import { C_PVAL, C_TOKEN, CHARS } from './chars.js';
+import { PVAL_CHARS, TOKEN_CHARS } from './chars.js';
 import type { ParseErrorCode } from './errors.js';
 import { fail, lower, skipQuoted } from './text.js';
 
@@ -118,6 +118,8 @@ export function scanParams(
   header: string,
   list: boolean,
 ): number {
+  const tok = TOKEN_CHARS;
+  const pval = PVAL_CHARS;
   let c = s.charCodeAt(i);
   for (;;) {
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
@@ -129,7 +131,7 @@ export function scanParams(
     c = s.charCodeAt(++i);
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
     const ns = i;
-    while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
+    while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
     const ne = i;
     if (ne === ns || ne > end) fail(code, `empty parameter name in ${header}`, header);
     while (c === 32 || c === 9) c = s.charCodeAt(++i);
@@ -144,7 +146,7 @@ export function scanParams(
         if (i < 0) fail(code, `unterminated quoted parameter value in ${header}`, header);
         c = s.charCodeAt(i);
       } else {
-        while (c < 128 && (CHARS[c]! & C_PVAL) !== 0) c = s.charCodeAt(++i);
+        while (c < 128 && pval[c] === 1) c = s.charCodeAt(++i);
       }
       if (i === vs || i > end) fail(code, `a parameter in ${header} has an empty value`, header);
       ve = i;

@@ -1,6 +1,6 @@
 // Single-valued headers with a small grammar: CSeq, Call-ID, Max-Forwards, Expires,
 // Min-Expires, Content-Type, Retry-After.
-import { C_WORD, CHARS } from './chars.js';
+import { WORD_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { methodName } from './methods.js';
 import { parseParams } from './params.js';
@@ -33,13 +33,14 @@ export function parseCseq(s: string, start: number, end: number): CSeq {
 
 /** Call-ID = word [ "@" word ] (RFC 3261 §20.8) in `s[start, end)`; returns it. */
 export function checkCallId(s: string, start: number, end: number): string {
+  const word = WORD_CHARS;
   let at = 0;
   let i = start;
   for (; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 64) {
       if (at++ > 0 || i === start) break;
-    } else if (c >= 128 || (CHARS[c]! & C_WORD) === 0) break;
+    } else if (c >= 128 || word[c] !== 1) break;
   }
   if (i !== end || end === start || s.charCodeAt(end - 1) === 64) {
     fail(ParseErrorCode.BadCallId, 'Call-ID is not word [@ word]', 'call-id');

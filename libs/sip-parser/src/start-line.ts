@@ -1,7 +1,7 @@
 // Request-Line = Method SP Request-URI SP SIP-Version CRLF (RFC 3261 §7.1)
 // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (RFC 3261 §7.2)
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only SIP/2.0 is spoken here.
-import { C_TOKEN, CHARS } from './chars.js';
+import { TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 
 function err(code: ParseErrorCode, message: string, offset: number): never {
@@ -55,6 +55,7 @@ function checkVersion(s: string, i: number, end: number): void {
 
 /** Parses the start line of `s` (latin1) beginning at `start`. */
 export function parseStartLine(s: string, start: number): StartLine {
+  const tok = TOKEN_CHARS;
   const len = s.length;
   const lf = s.indexOf('\n', start);
   if (lf < 0 || s.charCodeAt(lf - 1) !== 13 || lf - 1 < start) {
@@ -86,7 +87,7 @@ export function parseStartLine(s: string, start: number): StartLine {
   }
   let i = start;
   let c = s.charCodeAt(i);
-  while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
+  while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
   if (i === start) err(ParseErrorCode.BadMethod, 'method is not a token', start);
   if (c !== 32) err(ParseErrorCode.BadStartLine, 'SP expected after method', i);
   line.methodEnd = i;

@@ -1,6 +1,6 @@
 // Small scanning steps over a header value string shared by the typed header parsers. Values
 // reach them unfolded (RFC 3261 §7.3.1: folding is one SP), so whitespace is SP or HTAB only.
-import { C_DIGIT, C_TOKEN, is } from './chars.js';
+import { C_TOKEN, is } from './chars.js';
 import { SipParseError, type ParseErrorCode } from './errors.js';
 
 export function fail(code: ParseErrorCode, message: string, header?: string): never {
@@ -54,10 +54,6 @@ export function parseBoundedInt(s: string, max: number): number {
   const end = trimEnd(s, start, s.length);
   const n = parseDigits(s, start, end);
   return n > max ? -1 : n;
-}
-
-export function isDigitAt(s: string, i: number): boolean {
-  return is(s.charCodeAt(i), C_DIGIT);
 }
 
 /**

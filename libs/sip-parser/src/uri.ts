@@ -1,13 +1,14 @@
 // SIP, SIPS and tel URIs (RFC 3261 §19.1, §25.1; RFC 3966), any other absoluteURI kept opaque.
 import {
+  CHARS,
   C_HNV,
-  C_HOST,
   C_PARAM,
   C_PASSWORD,
   C_SCHEME,
   C_URIC,
   C_USER,
-  CHARS,
+  HOST_CHARS,
+  PARAM_CHARS,
   is,
 } from './chars.js';
 import { ParseErrorCode } from './errors.js';
@@ -65,6 +66,7 @@ export function parseUriRange(s: string, start: number, end: number, code: Parse
 }
 
 function parseSip(s: string, scheme: string, i: number, end: number, code: ParseErrorCode): SipUri {
+  const hostChars = HOST_CHARS;
   let user: string | undefined;
   let password: string | undefined;
   const at = s.indexOf('@', i);
@@ -91,7 +93,7 @@ function parseSip(s: string, scheme: string, i: number, end: number, code: Parse
     let upper = false;
     while (i < end) {
       const c = s.charCodeAt(i);
-      if (c >= 128 || (CHARS[c]! & C_HOST) === 0) break;
+      if (c >= 128 || hostChars[c] !== 1) break;
       if (c >= 65 && c <= 90) upper = true;
       i++;
     }
@@ -173,7 +175,7 @@ function parseUriParams(
 }
 
 function isParamChar(c: number): boolean {
-  return c === 37 || (c < 128 && (CHARS[c]! & C_PARAM) !== 0);
+  return c === 37 || (c < 128 && PARAM_CHARS[c] === 1);
 }
 
 function isHeaderChar(c: number): boolean {

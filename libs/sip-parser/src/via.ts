@@ -2,7 +2,7 @@
 // Via = ( "Via" / "v" ) HCOLON via-parm *(COMMA via-parm)
 // via-parm = sent-protocol LWS sent-by *( SEMI via-params ),
 // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS).
-import { C_HOST, C_TOKEN, CHARS } from './chars.js';
+import { HOST_CHARS, TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { isIPv6 } from './ipv6.js';
 import { buildParams, getParam, scanParams } from './params.js';
@@ -22,8 +22,9 @@ function skipWs(s: string, i: number): number {
 }
 
 function tokenEnd(s: string, i: number): number {
+  const tok = TOKEN_CHARS;
   let c = s.charCodeAt(i);
-  while (c < 128 && (CHARS[c]! & C_TOKEN) !== 0) c = s.charCodeAt(++i);
+  while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
   return i;
 }
 
@@ -80,6 +81,7 @@ export function parseViaList(
   out: Via[],
   firstOnly: boolean,
 ): void {
+  const hostChars = HOST_CHARS;
   const proto = { protocol: '', transport: '' };
   let i = skipWs(s, start);
   for (;;) {
@@ -96,7 +98,7 @@ export function parseViaList(
       i = close + 1;
     } else {
       let upper = false;
-      while (c < 128 && (CHARS[c]! & C_HOST) !== 0) {
+      while (c < 128 && hostChars[c] === 1) {
         if (c <= 90 && c >= 65) upper = true;
         c = s.charCodeAt(++i);
       }
