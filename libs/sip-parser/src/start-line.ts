@@ -94,10 +94,7 @@ export function parseStartLine(s: string, start: number): StartLine {
   const us = ++i;
   const sp = s.indexOf(' ', us);
   i = sp < 0 || sp > eol ? eol : sp;
-  for (let k = us; k < i; k++) {
-    const u = s.charCodeAt(k);
-    if (u <= 32 || u >= 127) err(ParseErrorCode.BadStartLine, 'bad Request-URI', k);
-  }
+  // The characters of the Request-URI are checked by the URI parser (parse.ts).
   if (i === us || i === eol) err(ParseErrorCode.BadStartLine, 'bad Request-URI', us);
   line.uriStart = us;
   line.uriEnd = i;
