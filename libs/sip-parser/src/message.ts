@@ -78,7 +78,8 @@ export class MessageBase {
   get body(): Buffer {
     if (this.bodyBuf === undefined) {
       const s = this.span;
-      this.bodyBuf = s === undefined ? EMPTY_BODY : s.buf.subarray(s.bodyStart, s.end);
+      this.bodyBuf =
+        s === undefined || s.bodyStart === s.end ? EMPTY_BODY : s.buf.subarray(s.bodyStart, s.end);
     }
     return this.bodyBuf;
   }
