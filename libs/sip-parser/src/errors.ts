@@ -17,7 +17,7 @@ export const ParseErrorCode = {
   BadRequestUri: 'BAD_REQUEST_URI',
   /** A header line that is not `name: value` (no colon, empty or non-token name). */
   BadHeaderLine: 'BAD_HEADER_LINE',
-  /** A bare CR or LF in the header section, or a line not ended by CRLF. */
+  /** A bare LF, or a line not ended by CRLF. */
   BadLineEnd: 'BAD_LINE_END',
   /** The header section has no closing empty line (stream framing). */
   IncompleteHeaders: 'INCOMPLETE_HEADERS',

@@ -116,6 +116,7 @@ function commentEnd(s: string, i: number, end: number): number {
   let depth = 0;
   for (; i < end; i++) {
     const c = s.charCodeAt(i);
+    if (c === 13 || c === 10) return -1;
     if (c === 92) i++;
     else if (c === 40) depth++;
     else if (c === 41 && --depth === 0) return i + 1;

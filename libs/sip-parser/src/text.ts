@@ -71,8 +71,9 @@ export function readQuoted(s: string, i: number, end: number, out: { value: stri
       out.value = value + s.substring(chunkStart, j);
       return j + 1;
     }
+    if (c === 13 || c === 10) return -1; // neither qdtext nor quoted-pair holds CR or LF
     if (c === 92) {
-      if (j + 1 >= end) return -1;
+      if (j + 1 >= end || s.charCodeAt(j + 1) === 13 || s.charCodeAt(j + 1) === 10) return -1;
       value += s.substring(chunkStart, j);
       chunkStart = j + 1; // the escaped character starts the next chunk
       j += 2;
@@ -89,6 +90,7 @@ export function skipQuoted(s: string, i: number, end: number): number {
   while (j < end) {
     const c = s.charCodeAt(j);
     if (c === 34) return j + 1;
+    if (c === 13 || c === 10) return -1; // neither qdtext nor quoted-pair holds CR or LF
     j += c === 92 ? 2 : 1;
   }
   return -1;

@@ -318,3 +318,32 @@ describe('parseMessage rejects', () => {
     }
   });
 });
+
+describe('a CR without LF inside a value', () => {
+  const withCr = (line: string) =>
+    parseMessage(
+      Buffer.from(['OPTIONS sip:b@example.com SIP/2.0', ...BASE, line].join('\r\n') + '\r\n\r\n'),
+      { datagram: true },
+    );
+
+  test('stays in the raw value and every typed accessor refuses it', () => {
+    expect(withCr('X-Raw: a\rb').headers.get('x-raw')).toBe('a\rb');
+    expect(codeOf(() => withCr('Contact: "a\rb" <sip:a@b>').contacts())).toBe(
+      ParseErrorCode.BadNameAddr,
+    );
+    expect(codeOf(() => withCr('Retry-After: 5 (a\rb)').retryAfter())).toBe(
+      ParseErrorCode.BadHeaderValue,
+    );
+    expect(codeOf(() => withCr('Route: <sip:a@b\r>').route()[0]!.uri)).toBe(ParseErrorCode.BadUri);
+    expect(codeOf(() => withCr('Authorization: Digest a="\r"').authorization())).toBe(
+      ParseErrorCode.BadAuth,
+    );
+  });
+
+  test('is refused in the start line', () => {
+    const text = ['OPTIONS sip:b@example.com SIP/2.0\rX', ...BASE].join('\r\n') + '\r\n\r\n';
+    expect(codeOf(() => parseMessage(Buffer.from(text), { datagram: true }))).toBe(
+      ParseErrorCode.BadLineEnd,
+    );
+  });
+});
