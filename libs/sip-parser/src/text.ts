@@ -62,6 +62,11 @@ export function parseBoundedInt(s: string, max: number): number {
  * The unescaped content goes to `out.value`.
  */
 export function readQuoted(s: string, i: number, end: number, out: { value: string }): number {
+  const q = plainQuotedEnd(s, i, end);
+  if (q > 0) {
+    out.value = s.substring(i + 1, q - 1);
+    return q;
+  }
   let j = i + 1;
   let chunkStart = j;
   let value = '';
@@ -84,8 +89,26 @@ export function readQuoted(s: string, i: number, end: number, out: { value: stri
   return -1;
 }
 
+/**
+ * The common case found with native searches: the index after the closing quote of the
+ * quoted-string at `i` when it holds no backslash and no CR, else 0 (look closer). An LF in the
+ * message text always follows a CR (the scanner checked), so no CR means no LF either.
+ */
+function plainQuotedEnd(s: string, i: number, end: number): number {
+  const q = s.indexOf('"', i + 1);
+  if (q < 0 || q >= end) return 0;
+  const bs = s.indexOf('\\', i + 1);
+  if (bs >= 0 && bs < q) return 0;
+  const cr = s.indexOf('\r', i + 1);
+  if (cr >= 0 && cr < q) return 0;
+  const lf = cr < 0 ? s.indexOf('\n', i + 1) : -1;
+  return lf >= 0 && lf < q ? 0 : q + 1;
+}
+
 /** Index after the quoted-string starting at `i`, or -1 when unterminated. */
 export function skipQuoted(s: string, i: number, end: number): number {
+  const q = plainQuotedEnd(s, i, end);
+  if (q > 0) return q;
   let j = i + 1;
   while (j < end) {
     const c = s.charCodeAt(j);
