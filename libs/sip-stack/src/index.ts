@@ -141,6 +141,7 @@ export {
   cloneRequest,
   newCallId,
   newTag,
+  createUasResponse,
   minimalSdp,
   UaError,
   UaErrorCodes,

@@ -225,6 +225,7 @@ export function createInviteServerTransaction(setup: ServerSetup): ServerInterna
     retransmission: () => machine.fire('INVITE'),
     ack: (inbound) => machine.fire('ACK', { inbound }),
     finalToTag: core.finalToTag,
+    sentToTag: core.sentToTag,
     abort() {
       machine.abort();
       core.terminated('stopped');

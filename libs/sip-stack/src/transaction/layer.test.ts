@@ -162,6 +162,22 @@ describe('transaction layer', () => {
     expect(unready.sentResponses().map((s) => s.message.status)).toEqual([503]);
   });
 
+  it('gives its own 500 the To tag of the 180 the TU sent before it threw (§8.2.6.2)', () => {
+    const h = createHarness();
+    h.layer.onRequest((tx) => {
+      tx.respond(createResponse(tx.request, 100, undefined));
+      tx.respond(createResponse(tx.request, 180, undefined, { toTag: 'ringing-tag' }));
+      throw new Error('bug in the TU');
+    });
+    h.transport.deliver(requestText({ method: 'INVITE' }));
+    const sent = h.sentResponses().map((s) => [s.message.status, s.message.to().tag]);
+    expect(sent).toEqual([
+      [100, undefined],
+      [180, 'ringing-tag'],
+      [500, 'ringing-tag'],
+    ]);
+  });
+
   it('keeps a machine running when a client handler throws', () => {
     const h = createHarness();
     const tx = h.layer.sendRequest(request({ method: 'INVITE', via: null }), udpTarget(), {

@@ -132,6 +132,7 @@ export function createNonInviteServerTransaction(setup: ServerSetup): ServerInte
     transaction,
     start() {},
     retransmission: () => machine.fire('Request'),
+    sentToTag: core.sentToTag,
     abort() {
       machine.abort();
       core.terminated('stopped');

@@ -76,12 +76,16 @@ export function buildTrying(request: SipRequest): SipResponse {
   return createResponse(request, 100, 'Trying');
 }
 
-/** A final response the layer gives on its own; §8.2.6.2: the UAS "MUST add a tag to the To header field". */
+/**
+ * A final response the layer gives on its own; §8.2.6.2: the UAS "MUST add a tag to the To
+ * header field" and "The same tag MUST be used for all responses to that request": `toTag` is
+ * the one the transaction's earlier responses carried, if any.
+ */
 export function buildLocalResponse(
   request: SipRequest,
   status: number,
   reason: string,
+  toTag: string = randomBytes(8).toString('hex'),
 ): SipResponse {
-  const toTag = request.to().tag ?? randomBytes(8).toString('hex');
   return createResponse(request, status, reason, { toTag });
 }

@@ -20,6 +20,8 @@ export interface ServerInternal {
   ack?(inbound: Inbound): void;
   /** INVITE only: the To tag of the final response sent (for RFC 2543 ACK matching). */
   finalToTag?(): string | undefined;
+  /** The To tag of the responses sent so far (100 Trying aside): a local answer repeats it. */
+  sentToTag(): string | undefined;
   /** stop(): terminated at once, timers cleared, TU told `stopped`. */
   abort(): void;
 }
@@ -47,6 +49,7 @@ export interface ServerCore {
   /** Whether any response went out (the 100 Trying rule). */
   responded(): boolean;
   finalToTag(): string | undefined;
+  sentToTag(): string | undefined;
   timeout(timer: TimerName): void;
   /** Tells the TU; `terminates` records it as the reason the transaction ends. */
   transportError(cause: unknown, terminates: boolean): void;
@@ -62,6 +65,7 @@ export function createServerCore(setup: ServerSetup): ServerCore {
   const target = responseTarget(request.topVia(), flow);
   let provisional: Buffer | undefined;
   let final: { bytes: Buffer; toTag: string | undefined } | undefined;
+  let toTag: string | undefined;
   let publicTx: ServerTransaction | undefined;
   let ended: TerminatedEvent | undefined;
   let released = false;
@@ -83,6 +87,7 @@ export function createServerCore(setup: ServerSetup): ServerCore {
     bind: (tx) => void (publicTx = tx),
     transaction,
     sendResponse(response, onFailure, bytes = serializeMessage(response)) {
+      if (response.status > 100) toTag = response.to().tag ?? toTag;
       if (response.status < 200) provisional = bytes;
       else final = { bytes, toTag: response.to().tag };
       send(bytes, onFailure);
@@ -95,6 +100,7 @@ export function createServerCore(setup: ServerSetup): ServerCore {
     },
     responded: () => provisional !== undefined || final !== undefined,
     finalToTag: () => final?.toTag,
+    sentToTag: () => toTag,
     timeout(timer) {
       const error = new TransactionError('TRANSACTION_TIMEOUT', `${timer} fired: no ACK received`, {
         timer,

@@ -67,13 +67,17 @@ export function createServerDispatch(
   };
 
   /** Hands a new transaction to the TU; a TU that throws (or is missing) leaves a 500/503 answer. */
-  const deliver = (tx: ServerTransaction, handler: (() => void) | undefined): void => {
+  const deliver = (internal: ServerInternal, handler: (() => void) | undefined): void => {
+    const tx = internal.transaction;
     if (!handler) {
       tx.respond(buildLocalResponse(tx.request, 503, 'Service Unavailable'));
       return;
     }
     if (!ctx.guard('onRequest', handler)) {
-      tx.respond(buildLocalResponse(tx.request, 500, 'Server Internal Error'));
+      // A TU that sent a 180 before it threw: the 500 keeps the 180's To tag.
+      tx.respond(
+        buildLocalResponse(tx.request, 500, 'Server Internal Error', internal.sentToTag()),
+      );
     }
   };
 
@@ -96,7 +100,8 @@ export function createServerDispatch(
     // request, and then assuming that the request method is anything but CANCEL or ACK and
     // applying the transaction matching procedures of Section 17.2.3."
     const cancelled = servers.get(serverKey(request, 'INVITE'));
-    const cancelTx = create(inbound, request, id).transaction;
+    const cancelInternal = create(inbound, request, id);
+    const cancelTx = cancelInternal.transaction;
     if (!cancelled) {
       // "If the UAS did not find a matching transaction for the CANCEL according to the
       // procedure above, it SHOULD respond to the CANCEL with a 481 (Call Leg/Transaction Does
@@ -107,7 +112,7 @@ export function createServerDispatch(
     const handler = handlers.cancel;
     const requestHandler = handlers.request;
     deliver(
-      cancelTx,
+      cancelInternal,
       handler
         ? () => handler(cancelTx, cancelled.transaction)
         : requestHandler && (() => requestHandler(cancelTx)),
@@ -131,9 +136,9 @@ export function createServerDispatch(
       if (existing) return existing.retransmission();
       if (!hasRoom()) return reject(inbound, request);
       if (request.method === 'CANCEL') return cancel(inbound, request, id);
-      const tx = create(inbound, request, id).transaction;
+      const internal = create(inbound, request, id);
       const handler = handlers.request;
-      deliver(tx, handler && (() => handler(tx)));
+      deliver(internal, handler && (() => handler(internal.transaction)));
     },
     size: () => servers.size,
     abortAll() {

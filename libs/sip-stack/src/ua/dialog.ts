@@ -1,10 +1,11 @@
 // An INVITE dialog (RFC 3261 §12): its state, the requests sent within it (§12.2.1.1), the
 // requests received within it (§12.2.2), and its end by BYE (§15).
-import { createRequest, createResponse, parseUri, type SipResponse } from '@sipwake/sip-parser';
+import { createRequest, parseUri, type SipResponse } from '@sipwake/sip-parser';
 import type { DigestClient } from '../digest/client.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/types.js';
 import type { SendTarget } from '../transport/types.js';
 import { UaError } from './errors.js';
+import { createUasResponse } from './respond.js';
 import { sendRequestWithAuth } from './send.js';
 import type { TargetResolver } from './target.js';
 
@@ -163,19 +164,19 @@ export function createDialog(init: DialogInit, deps: DialogDeps): DialogInternal
     // request is lower than the remote sequence number, the request is out of order and MUST
     // be rejected with a 500 (Server Internal Error) response."
     if (remoteSeq !== undefined && seq < remoteSeq) {
-      transaction.respond(createResponse(request, 500, 'Server Internal Error'));
+      transaction.respond(createUasResponse(request, 500, 'Server Internal Error'));
       return;
     }
     remoteSeq = seq;
     if (request.method === 'BYE') {
       // §15.1.2: "the UAS core [...] SHOULD terminate the session [...] and MUST generate a
       // 2xx response to the BYE".
-      transaction.respond(createResponse(request, 200, 'OK'));
+      transaction.respond(createUasResponse(request, 200, 'OK'));
       end({ by: 'remote', reason: 'bye' });
       return;
     }
     if (requestHandler) requestHandler(transaction);
-    else transaction.respond(createResponse(request, 501, 'Not Implemented'));
+    else transaction.respond(createUasResponse(request, 501, 'Not Implemented'));
   };
 
   const internal: DialogInternal = { dialog, receive, requestParts, end };

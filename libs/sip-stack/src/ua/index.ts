@@ -12,6 +12,7 @@ export { literalTarget } from './target.js';
 export type { TargetResolver } from './target.js';
 export { cloneRequest } from './requests.js';
 export { newCallId, newTag } from './ids.js';
+export { createUasResponse } from './respond.js';
 export { minimalSdp } from './sdp.js';
 export { UaError, UaErrorCodes } from './errors.js';
 export type { UaErrorCode } from './errors.js';

@@ -1,12 +1,13 @@
 // The UAS side of an INVITE (RFC 3261 §13.3): provisional responses, the 2xx and its
 // retransmission by the UA core until the ACK comes (§13.3.1.4), rejection, and CANCEL (§9.2).
-import { createResponse, type SipRequest, type SipResponse } from '@sipwake/sip-parser';
+import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { DigestClient } from '../digest/client.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/types.js';
 import { createDialog, type Dialog, type DialogDeps, type DialogInternal } from './dialog.js';
 import { UaError } from './errors.js';
 import { newTag } from './ids.js';
+import { createUasResponse } from './respond.js';
 import type { TargetResolver } from './target.js';
 
 export interface AnswerOptions {
@@ -94,7 +95,7 @@ export function createIncomingCall(
     finalSent = true;
     hooks.finalSent();
     const body = options.sdp === undefined ? undefined : Buffer.from(options.sdp);
-    const ok = createResponse(request, 200, 'OK', {
+    const ok = createUasResponse(request, 200, 'OK', {
       toTag,
       headers: [
         ...recordRoute,
@@ -145,13 +146,13 @@ export function createIncomingCall(
     progress(status = 180, reason) {
       if (finalSent) return;
       if (status === 100) {
-        respond(createResponse(request, 100, reason));
+        respond(createUasResponse(request, 100, reason));
         return;
       }
       // A provisional response with a To tag creates an early dialog: the Record-Route and
       // Contact rules of the 2xx apply (§12.1.1, §13.3.1.1).
       respond(
-        createResponse(request, status, reason, {
+        createUasResponse(request, status, reason, {
           toTag,
           headers: [...recordRoute, ['Contact', `<${ctx.contact}>`]],
         }),
@@ -162,7 +163,7 @@ export function createIncomingCall(
       if (finalSent) return;
       finalSent = true;
       hooks.finalSent();
-      respond(createResponse(request, status, reason, { toTag, headers }));
+      respond(createUasResponse(request, status, reason, { toTag, headers }));
     },
     onCancel(handler) {
       cancelHandlers.push(handler);

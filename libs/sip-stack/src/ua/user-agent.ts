@@ -1,12 +1,13 @@
 // The UA core (RFC 3261 §8, §12–§15) on a transaction layer: incoming requests dispatched to
 // their dialog or to the application, ACKs for 2xx matched to the call they confirm, CANCEL
 // answered, and INVITEs sent. It owns the layer's onRequest, onStrayAck and onCancel.
-import { createResponse, type SipRequest } from '@sipwake/sip-parser';
+import type { SipRequest } from '@sipwake/sip-parser';
 import type { Clock } from '../clock.js';
 import type { DigestClient } from '../digest/client.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/types.js';
 import { dialogKey, type Dialog, type DialogInternal } from './dialog.js';
 import { UaError } from './errors.js';
+import { createUasResponse } from './respond.js';
 import { literalTarget, type TargetResolver } from './target.js';
 import { sendInvite, type InviteOptions } from './uac-invite.js';
 import { createIncomingCall, type IncomingCall, type IncomingCallInternal } from './uas-invite.js';
@@ -104,7 +105,7 @@ export function createUserAgent(options: UserAgentOptions): UserAgent {
   layer.onRequest((transaction) => {
     const request = transaction.request;
     if (stopped) {
-      transaction.respond(createResponse(request, 503, 'Service Unavailable'));
+      transaction.respond(createUasResponse(request, 503, 'Service Unavailable'));
       return;
     }
     if (request.to().tag !== undefined) {
@@ -112,17 +113,17 @@ export function createUserAgent(options: UserAgentOptions): UserAgent {
       // §12.2.2: "If the UAS wishes to reject the request because it does not wish to
       // recreate the dialog, it MUST respond to the request with a 481".
       if (dialog) dialog.receive(transaction);
-      else transaction.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist'));
+      else transaction.respond(createUasResponse(request, 481, 'Call/Transaction Does Not Exist'));
       return;
     }
     if (request.method === 'INVITE') return incomingInvite(transaction);
     if (requestHandler) return requestHandler(transaction);
     if (request.method === 'OPTIONS') {
-      transaction.respond(createResponse(request, 200, 'OK', { headers: [['Allow', ALLOW]] }));
+      transaction.respond(createUasResponse(request, 200, 'OK', { headers: [['Allow', ALLOW]] }));
       return;
     }
     transaction.respond(
-      createResponse(request, 405, 'Method Not Allowed', { headers: [['Allow', ALLOW]] }),
+      createUasResponse(request, 405, 'Method Not Allowed', { headers: [['Allow', ALLOW]] }),
     );
   });
 
@@ -134,9 +135,11 @@ export function createUserAgent(options: UserAgentOptions): UserAgent {
   });
 
   layer.onCancel((cancel, invite) => {
-    // §9.2: "the UAS SHOULD [...] respond to the CANCEL with a 200 (OK)", then 487 the INVITE.
-    cancel.respond(createResponse(cancel.request, 200, 'OK'));
+    // §9.2: "the UAS SHOULD [...] respond to the CANCEL with a 200 (OK)", then 487 the INVITE;
+    // "The To tag of the response to the CANCEL and the response to the original request SHOULD
+    // be the same."
     const call = pending.get(invite);
+    cancel.respond(createUasResponse(cancel.request, 200, 'OK', { toTag: call?.call.toTag }));
     pending.delete(invite);
     call?.cancel();
   });
