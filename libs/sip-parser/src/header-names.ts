@@ -132,7 +132,7 @@ export function headerId(name: string): number {
  * A trie over header names for the scanner, which walks it while it checks the name's token
  * characters: one table step per character instead of a second pass to compare names.
  * `code` maps a character to its edge (letters folded to lower case; 0 = not a token char);
- * node n's child by edge k is `next[(n << 6) | k]` (0 = none); `id[n]` is the id at node n.
+ * node n's child by edge k is `next[(n << 5) | k]` (0 = none); `id[n]` is the id at node n.
  */
 export interface NameTrie {
   readonly code: Uint8Array;
@@ -144,13 +144,12 @@ export interface NameTrie {
 export const TRIE_ROOT = 1;
 
 function buildTrie(): NameTrie {
+  // Edges: letters (folded) 1-26, "-" 27; any other token character is 28, which no known name
+  // holds, so it leaves the trie (the name is unknown) while still counting as a token.
   const code = new Uint8Array(128);
-  const tokenChars = "abcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~";
-  for (let k = 0; k < tokenChars.length; k++) {
-    const c = tokenChars.charCodeAt(k);
-    code[c] = k + 1;
-    if (c >= 97 && c <= 122) code[c - 32] = k + 1;
-  }
+  for (let c = 97; c <= 122; c++) code[c] = code[c - 32] = c - 96;
+  code[45] = 27;
+  for (const ch of "0123456789.!%*_+`'~") code[ch.charCodeAt(0)] = 28;
   const names: [string, number][] = [];
   TABLE.forEach(([lower, , compact], id) => {
     names.push([lower, id]);
@@ -162,14 +161,14 @@ function buildTrie(): NameTrie {
   for (const [name, id] of names) {
     let n = TRIE_ROOT;
     for (let k = 0; k < name.length; k++) {
-      const key = (n << 6) | code[name.charCodeAt(k)]!;
+      const key = (n << 5) | code[name.charCodeAt(k)]!;
       let child = edges.get(key);
       if (child === undefined) edges.set(key, (child = nodes++));
       n = child;
     }
     ids.set(n, id);
   }
-  const next = new Int16Array(nodes << 6);
+  const next = new Int16Array(nodes << 5);
   for (const [key, child] of edges) next[key] = child;
   const id = new Int16Array(nodes).fill(H_UNKNOWN);
   for (const [n, v] of ids) id[n] = v;

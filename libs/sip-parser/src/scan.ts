@@ -55,7 +55,7 @@ export function scanHeaders(
     for (;;) {
       const k = c < 128 ? code[c]! : 0;
       if (k === 0) break;
-      node = next[(node << 6) | k]!; // 0 once off the trie: an unknown name, still checked
+      node = next[(node << 5) | k]!; // 0 once off the trie: an unknown name, still checked
       c = s.charCodeAt(++i);
     }
     const ne = i;
