@@ -27,7 +27,11 @@ export interface SipUri {
 /** A header parameter list: names lower-cased, `null` for a name without a value. */
 export type HeaderParams = Readonly<Record<string, string | null>>;
 
-/** name-addr / addr-spec with parameters: From, To, Contact, Route, Record-Route, Path. */
+/**
+ * name-addr / addr-spec with parameters: From, To, Contact, Route, Record-Route, Path.
+ * `uri`, `params` (and the parameter-derived fields of FromTo and Contact) are decoded on first
+ * access and throw SipParseError when malformed.
+ */
 export interface NameAddr {
   /** Display name with quotes removed and quoted-pairs unescaped; undefined when absent. */
   readonly displayName: string | undefined;
@@ -58,6 +62,8 @@ export interface Contact extends NameAddr {
   readonly push: PushParams;
 }
 
+/** One via-parm. `branch`, `received`, `rport`, `maddr`, `ttl` and `params` are decoded on first
+ * access and throw SipParseError when malformed. */
 export interface Via {
   /** `SIP/2.0` */
   readonly protocol: string;
