@@ -128,3 +128,18 @@ describe('stream framer', () => {
     expect(framer.buffered).toBe(0);
   });
 });
+
+describe('stream framer memory', () => {
+  test('a framed message is a copy, not a view of the chunk it came in', () => {
+    const framer = createStreamFramer();
+    const chunk = Buffer.concat([REGISTER, BYE]);
+    const events = framer.push(chunk);
+    chunk.fill(0x41);
+    expect(events).toHaveLength(2);
+    for (const e of events) {
+      if (e.type !== 'message') throw new Error(e.type);
+      expect(e.bytes.subarray(0, 3).toString()).toMatch(/^(REG|BYE)$/);
+      expect(e.message.callId()).toMatch(/@/);
+    }
+  });
+});

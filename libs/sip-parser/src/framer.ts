@@ -102,7 +102,10 @@ class Framer implements StreamFramer {
     if (cl > this.maxBody) fail(ParseErrorCode.BodyTooLarge, 'body too large');
     const total = bodyStart + cl;
     if (p.length < total) return false;
-    const bytes = p.subarray(0, total);
+    // A message outlives the chunk it came in (a transaction keeps it for seconds): copy it out
+    // rather than pin a whole socket read.
+    const whole = p.byteOffset === 0 && p.buffer.byteLength === total;
+    const bytes = whole ? p : Buffer.from(p.subarray(0, total));
     this.pending = p.subarray(total);
     this.searched = 0;
     try {
