@@ -6,6 +6,7 @@ import { createManualClock } from '../clock.js';
 import { createMemoryNetwork } from '../transport/memory.js';
 import type { MemoryPacket } from '../transport/memory.js';
 import type { TransportProtocol } from '../transport/types.js';
+import { probe } from '../test-support/transport-probe.js';
 import { createTransactionLayer } from './layer.js';
 import { recordClientEvents, request } from './test-support/harness.js';
 import type { ServerTransaction } from './types.js';
@@ -131,5 +132,80 @@ describe('transaction layers end to end on the in-memory network', () => {
     await p.settle();
     expect(p.sentFrom(5060)).toEqual(['MESSAGE']);
     expect(p.clock.pending()).toBe(0);
+  });
+});
+
+describe('a request that does not parse, on the in-memory network', () => {
+  /** A transaction layer on 5080 and a bare transport on 5060 that sends raw bytes to it. */
+  async function rawPeer(protocol: TransportProtocol) {
+    const network = createMemoryNetwork();
+    const server = network.transport({ protocol, address: '127.0.0.1', port: 5080 });
+    const peer = network.transport({ protocol, address: '127.0.0.1', port: 5060 });
+    await Promise.all([server.start(), peer.start()]);
+    const layer = createTransactionLayer({ transport: server, clock: createManualClock() });
+    const requests: ServerTransaction[] = [];
+    layer.onRequest((tx) => void requests.push(tx));
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        await network.settle();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    return {
+      network,
+      requests,
+      peerProbe: probe(peer),
+      send: (text: string) =>
+        peer.send({ protocol, address: '127.0.0.1', port: 5080 }, Buffer.from(text)),
+      settle,
+      /** What the layer's side sent, as text. */
+      answers: () =>
+        network
+          .sent()
+          .filter((p) => p.flow.local.port === 5080)
+          .map((p) => p.bytes.toString('latin1')),
+    };
+  }
+
+  const brokenCseq = [
+    'INVITE sip:bob@127.0.0.1:5080 SIP/2.0',
+    'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-broken;rport',
+    'Max-Forwards: 70',
+    'From: <sip:alice@127.0.0.1>;tag=a1',
+    'To: <sip:bob@127.0.0.1>',
+    'Call-ID: broken-cseq@127.0.0.1',
+    'CSeq: abc INVITE',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+
+  it.each<TransportProtocol>(['udp', 'tcp'])(
+    'answers a broken CSeq "400 Bad CSeq" with the Via and Call-ID of the request (%s)',
+    async (protocol) => {
+      const p = await rawPeer(protocol);
+      await p.send(brokenCseq.replace('SIP/2.0/UDP', `SIP/2.0/${protocol.toUpperCase()}`));
+      // The 400 repeats the broken CSeq, so the peer's parser hands it up as invalid too.
+      const answer = (await p.peerProbe.nextInvalid()).bytes.toString('latin1');
+      expect(answer.split('\r\n')[0]).toBe('SIP/2.0 400 Bad CSeq');
+      expect(answer).toMatch(
+        /\r\nVia: SIP\/2\.0\/(UDP|TCP) 127\.0\.0\.1:5060;branch=z9hG4bK-broken;rport=\d+;received=127\.0\.0\.1\r\n/,
+      );
+      expect(answer).toContain('\r\nCall-ID: broken-cseq@127.0.0.1\r\n');
+      expect(answer).toMatch(/\r\nTo: <sip:bob@127\.0\.0\.1>;tag=[0-9a-f]{16}\r\n/);
+      expect(answer.endsWith('\r\nContent-Length: 0\r\n\r\n')).toBe(true);
+      expect(p.requests).toHaveLength(0);
+      expect(p.answers()).toHaveLength(1);
+    },
+  );
+
+  it('answers a garbage datagram, a malformed response and an ACK with nothing', async () => {
+    const p = await rawPeer('udp');
+    await p.send('not SIP at all\r\n\r\n');
+    await p.send(['SIP/2.0 200 OK', ...brokenCseq.split('\r\n').slice(1)].join('\r\n'));
+    await p.send(brokenCseq.replace(/INVITE/g, 'ACK'));
+    await p.settle();
+    expect(p.network.sent()).toHaveLength(3);
+    expect(p.answers()).toEqual([]);
   });
 });

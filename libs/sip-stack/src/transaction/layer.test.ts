@@ -1,10 +1,13 @@
-import { createResponse } from '@sipwake/sip-parser';
+import { createResponse, serializeMessage } from '@sipwake/sip-parser';
+import type { SendTarget } from '../transport/types.js';
 import { createManualClock } from '../clock.js';
 import { createTransactionLayer } from './layer.js';
 import {
   answer,
   createHarness,
   createRecordingTransport,
+  LOCAL,
+  REMOTE,
   recordClientEvents,
   request,
   requestText,
@@ -176,6 +179,34 @@ describe('transaction layer', () => {
       [180, 'ringing-tag'],
       [500, 'ringing-tag'],
     ]);
+  });
+
+  it('answers 400 from the raw lines when a header fails only on first access, in matching', async () => {
+    const h = createHarness();
+    const raw: { target: SendTarget; text: string }[] = [];
+    const layer = createTransactionLayer({
+      transport: {
+        ...h.transport,
+        send: async (target, message) => {
+          const bytes = Buffer.isBuffer(message) ? message : serializeMessage(message);
+          raw.push({ target, text: bytes.toString('latin1') });
+          return { protocol: 'udp', local: LOCAL, remote: REMOTE };
+        },
+      },
+      clock: h.clock,
+    });
+    const tus: string[] = [];
+    layer.onRequest((tx) => void tus.push(tx.request.method));
+    // Built, not parsed: the CSeq is read first when the RFC 2543 matching key needs it.
+    const invite = request({ method: 'INVITE', branch: 'rfc2543-branch', callId: 'lazy-cseq' });
+    invite.headers.set('cseq', 'abc INVITE');
+    h.transport.deliver(invite);
+    await h.transport.settle();
+    expect(tus).toEqual([]);
+    expect(raw).toHaveLength(1);
+    expect(raw[0]!.text).toMatch(/^SIP\/2\.0 400 Bad CSeq\r\n/);
+    expect(raw[0]!.text).toContain('\r\nCall-ID: lazy-cseq\r\n');
+    expect(raw[0]!.target).toEqual({ protocol: 'udp', address: '127.0.0.1', port: 5070 });
   });
 
   it('keeps a machine running when a client handler throws', () => {

@@ -1,7 +1,8 @@
 // The transaction layer (RFC 3261 §17): client transactions for the requests the TU sends,
 // server transactions for the requests that arrive, matching in both directions, and stop().
-import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
+import { SipParseError, type SipRequest, type SipResponse } from '@sipwake/sip-parser';
 import type { Flow, Inbound, SendTarget } from '../transport/types.js';
+import { answerBadRequest } from './bad-request.js';
 import type { ClientInternal } from './client-core.js';
 import type { TransactionContext } from './context.js';
 import { createGuard } from './context.js';
@@ -10,7 +11,7 @@ import { createInviteClientTransaction } from './invite-client.js';
 import { clientKey, responseKey } from './matching.js';
 import { createNonInviteClientTransaction } from './non-invite-client.js';
 import { resolveTransactionOptions } from './options.js';
-import { buildCancel } from './requests.js';
+import { buildCancel, localTag } from './requests.js';
 import { createServerDispatch } from './server-dispatch.js';
 import { transactionTimers } from './timers.js';
 import { ensureTopVia } from './top-via.js';
@@ -51,6 +52,25 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     else log.debug({ status: response.status }, 'stray response dropped');
   };
 
+  /**
+   * RFC 3261 §21.4.1: a request that does not parse gets "400 Bad Request" (505 for another
+   * SIP version, §21.5.6) built from its raw lines, statelessly; anything else is dropped.
+   */
+  const badRequest = (bytes: Buffer, error: Error, flow: Flow): void => {
+    const answer = answerBadRequest(bytes, error, flow, localTag());
+    const code = error instanceof SipParseError ? error.code : undefined;
+    if (!answer) {
+      log.debug({ flow, code }, 'unparseable message dropped: no request to answer');
+      return;
+    }
+    log.debug({ flow, code, status: answer.status }, 'unparseable request answered');
+    ctx
+      .send(answer.target, answer.bytes)
+      .then(undefined, (err: unknown) =>
+        log.debug({ err, flow }, 'answer to a bad request not sent'),
+      );
+  };
+
   transport.onMessage((inbound) => {
     if (stopped) return;
     const { message } = inbound;
@@ -58,10 +78,18 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
       if (message.type === 'response') handleResponse(inbound, message);
       else servers.handle(inbound, message);
     } catch (error) {
-      // A header the matching rules need is malformed (SipParseError): nothing can be matched
-      // or answered reliably, so the message is dropped.
-      log.debug({ err: error, flow: inbound.flow }, 'message dropped: unusable for matching');
+      // A header the matching rules need is malformed (SipParseError, found on first access):
+      // nothing can be matched, so a request is answered from its raw lines and a response dropped.
+      if (message.type === 'request' && error instanceof SipParseError) {
+        badRequest(inbound.bytes, error, inbound.flow);
+      } else {
+        log.debug({ err: error, flow: inbound.flow }, 'message dropped: unusable for matching');
+      }
     }
+  });
+
+  transport.onInvalid(({ bytes, error, flow }) => {
+    if (!stopped) badRequest(bytes, error, flow);
   });
 
   const sendRequest = (

@@ -76,6 +76,11 @@ export function buildTrying(request: SipRequest): SipResponse {
   return createResponse(request, 100, 'Trying');
 }
 
+/** A To tag for a response the layer builds itself (§19.3: "at least 32 bits of randomness"). */
+export function localTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
 /**
  * A final response the layer gives on its own; §8.2.6.2: the UAS "MUST add a tag to the To
  * header field" and "The same tag MUST be used for all responses to that request": `toTag` is
@@ -85,7 +90,7 @@ export function buildLocalResponse(
   request: SipRequest,
   status: number,
   reason: string,
-  toTag: string = randomBytes(8).toString('hex'),
+  toTag: string = localTag(),
 ): SipResponse {
   return createResponse(request, status, reason, { toTag });
 }

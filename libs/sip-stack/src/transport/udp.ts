@@ -20,8 +20,11 @@ export interface UdpListener {
   close(): Promise<void>;
 }
 
-/** A request start line: `METHOD uri SIP/2.0` (a message worth a 400 even when its headers fail). */
-const REQUEST_LINE = /^[A-Za-z!%*_+`'~.-]+ \S+ SIP\/2\.0\r?\n/;
+/**
+ * A request start line: `METHOD uri SIP/x.y` (a message worth a 400 even when its headers fail,
+ * or a 505 for another version).
+ */
+const REQUEST_LINE = /^[A-Za-z!%*_+`'~.-]+ \S+ SIP\/\d+\.\d+\r?\n/;
 /** Keep-alives some clients send on UDP (CRLF, CRLFCRLF, NUL bytes): nothing to parse. */
 const KEEP_ALIVE = /^[\r\n\0 ]*$/;
 

@@ -86,12 +86,10 @@ function sentByAddress(via: Via, flow: Flow): string {
 }
 
 /**
- * Adds `received` and fills `rport` on the top Via of a request that arrived from `source`,
- * rewriting only the first Via value through the headers API.
- * Throws SipParseError when the top Via is malformed (the message is then invalid).
+ * The parameters a server sets on the top Via of a request that arrived from `source`: RFC 3261
+ * §18.2.1 `received`, RFC 3581 §4 `rport` (with `received`); undefined when none is needed.
  */
-export function stampReceived(request: SipRequest, source: Endpoint): void {
-  const via = request.topVia();
+export function receivedParams(via: Via, source: Endpoint): Record<string, string> | undefined {
   // RFC 3581 §4: "If this Via header field value contains an "rport" parameter with no value, it
   // MUST set the value of the parameter to the source port of the request. [...] the server
   // MUST [also] insert a "received" parameter containing the source IP address that the request
@@ -101,15 +99,29 @@ export function stampReceived(request: SipRequest, source: Endpoint): void {
   // if it contains an IP address that differs from the packet source address, the server MUST
   // add a "received" parameter to that Via header field value."
   const addReceived = fillRport || !sameAddress(via.host, source.address);
-  if (!addReceived) return;
-  const lines = request.headers.getAll('via');
-  const [firstLine, ...otherLines] = lines;
-  if (firstLine === undefined) return;
-  const [firstValue, rest] = splitFirstValue(firstLine);
+  if (!addReceived) return undefined;
   const params: Record<string, string> = { received: source.address };
   if (fillRport) params.rport = String(source.port);
-  const rebuilt = setViaParams(firstValue, params) + rest;
-  request.headers.set('via', [rebuilt, ...otherLines]);
+  return params;
+}
+
+/** A Via header field line with `params` set on its first value (the other values as written). */
+export function setFirstViaParams(line: string, params: Readonly<Record<string, string>>): string {
+  const [firstValue, rest] = splitFirstValue(line);
+  return setViaParams(firstValue, params) + rest;
+}
+
+/**
+ * Adds `received` and fills `rport` on the top Via of a request that arrived from `source`,
+ * rewriting only the first Via value through the headers API.
+ * Throws SipParseError when the top Via is malformed (the message is then invalid).
+ */
+export function stampReceived(request: SipRequest, source: Endpoint): void {
+  const params = receivedParams(request.topVia(), source);
+  if (!params) return;
+  const [firstLine, ...otherLines] = request.headers.getAll('via');
+  if (firstLine === undefined) return;
+  request.headers.set('via', [setFirstViaParams(firstLine, params), ...otherLines]);
 }
 
 /** Splits `a, b, c` at the first comma outside quotes: [`a`, `, b, c`]. */

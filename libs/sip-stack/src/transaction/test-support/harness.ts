@@ -1,7 +1,7 @@
 // A transaction layer on a recording transport and a manual clock: every message the layer
 // sends is kept (parsed back from its bytes) with the time it went out, and tests deliver
 // messages as if they came from the network (through the transport's real inbound stamping).
-import { createRequest, createResponse, parseMessage } from '@sipwake/sip-parser';
+import { createRequest, createResponse, parseMessage, serializeMessage } from '@sipwake/sip-parser';
 import type { SipMessage, SipRequest, SipResponse } from '@sipwake/sip-parser';
 import { createManualClock } from '../../clock.js';
 import type { ManualClock } from '../../clock.js';
@@ -103,7 +103,7 @@ export function createRecordingTransport(
         remote: flow.remote ?? REMOTE,
         ...(flow.connectionId === undefined ? {} : { connectionId: flow.connectionId }),
       };
-      inbound.message(msg, Buffer.from(''), full);
+      inbound.message(msg, serializeMessage(msg), full);
     },
     async settle() {
       while (pending.length > 0) await Promise.all(pending.splice(0));
