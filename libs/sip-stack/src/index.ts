@@ -35,22 +35,15 @@ export type {
 } from './transport/types.js';
 
 // Transactions (RFC 3261 §17, RFC 6026).
-export {
-  createTransactionLayer,
-  transactionDefaults,
-  generateBranch,
-  hasMagicCookie,
-  MAGIC_COOKIE,
-  buildCancel,
-  buildNon2xxAck,
-  TransactionError,
-  TransactionErrorCodes,
-  CancelOutcome,
-  TerminationReason,
-} from './transaction/index.js';
+export { createTransactionLayer } from './transaction/layer.js';
+export { transactionDefaults } from './transaction/options.js';
+export { generateBranch, hasMagicCookie, MAGIC_COOKIE } from './transaction/branch.js';
+export { buildCancel, buildNon2xxAck } from './transaction/requests.js';
+export { TransactionError, TransactionErrorCodes } from './transaction/errors.js';
+export type { TransactionErrorCode } from './transaction/errors.js';
+export type { TimerName } from './transaction/timers.js';
+export { CancelOutcome, TerminationReason } from './transaction/types.js';
 export type {
-  TransactionErrorCode,
-  TimerName,
   CancelOptions,
   ClientTransaction,
   ClientTransactionHandlers,
@@ -64,7 +57,7 @@ export type {
   TransactionLayer,
   TransactionLayerOptions,
   TransactionLog,
-} from './transaction/index.js';
+} from './transaction/types.js';
 
 // Digest authentication, client and server (RFC 7616, RFC 8760).
 export { createDigestClient } from './digest/client.js';
@@ -131,37 +124,20 @@ export type { LocatableUri } from './dns/uri-plan.js';
 export type { RandomSource } from './dns/srv-order.js';
 
 // The user-agent layer: requests with digest retry, registration, INVITE dialogs.
-export {
-  createUserAgent,
-  createRegistration,
-  sameUri,
-  sendRequest,
-  sendRequestWithAuth,
-  literalTarget,
-  cloneRequest,
-  newCallId,
-  newTag,
-  createUasResponse,
-  minimalSdp,
-  UaError,
-  UaErrorCodes,
-} from './ua/index.js';
-export type {
-  UserAgent,
-  UserAgentOptions,
-  RegisterResult,
-  Registration,
-  RegistrationOptions,
-  AuthOptions,
-  Exchange,
-  SendOptions,
-  Dialog,
-  DialogEnd,
-  DialogId,
-  DialogRole,
-  InviteOptions,
-  AnswerOptions,
-  IncomingCall,
-  TargetResolver,
-  UaErrorCode,
-} from './ua/index.js';
+export { createUserAgent } from './ua/user-agent.js';
+export type { UserAgent, UserAgentOptions } from './ua/user-agent.js';
+export { createRegistration, sameUri } from './ua/register.js';
+export type { RegisterResult, Registration, RegistrationOptions } from './ua/register.js';
+export { sendRequest, sendRequestWithAuth } from './ua/send.js';
+export type { AuthOptions, Exchange, SendOptions } from './ua/send.js';
+export type { Dialog, DialogEnd, DialogId, DialogRole } from './ua/dialog.js';
+export type { InviteOptions } from './ua/uac-invite.js';
+export type { AnswerOptions, IncomingCall } from './ua/uas-invite.js';
+export { createUasResponse } from './ua/respond.js';
+export { literalTarget } from './ua/target.js';
+export type { TargetResolver } from './ua/target.js';
+export { cloneRequest } from './ua/requests.js';
+export { newCallId, newTag } from './ua/ids.js';
+export { minimalSdp } from './ua/sdp.js';
+export { UaError, UaErrorCodes } from './ua/errors.js';
+export type { UaErrorCode } from './ua/errors.js';
