@@ -11,6 +11,8 @@ export { checkMessage, checkRequest, ProblemCode } from './check.js';
 export type { CheckRequestOptions, MessageProblem } from './check.js';
 export { SipParseError, ParseErrorCode, statusForParseError } from './errors.js';
 export type { SipParseErrorDetails } from './errors.js';
+export { runSipParse, describeMessage } from './cli-main.js';
+export type { SipParseIo } from './cli-main.js';
 export type {
   AuthHeader,
   CSeq,
