@@ -2,11 +2,18 @@ import { PassThrough } from 'node:stream';
 import { runCommand } from './commands.js';
 import { CliError } from './errors.js';
 
-function io(): { stdout: PassThrough; stderr: PassThrough; text: () => string } {
+function io(stdinText = ''): {
+  stdin: PassThrough;
+  stdout: PassThrough;
+  stderr: PassThrough;
+  text: () => string;
+} {
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return { stdout, stderr: new PassThrough(), text: () => Buffer.concat(chunks).toString() };
+  return { stdin, stdout, stderr: new PassThrough(), text: () => Buffer.concat(chunks).toString() };
 }
 
 describe('sipwake command line', () => {
@@ -14,6 +21,28 @@ describe('sipwake command line', () => {
     const streams = io();
     expect(await runCommand(['help'], {}, streams)).toEqual({ exitCode: 0 });
     expect(streams.text()).toMatch(/usage: sipwake <command>/);
+  });
+
+  it('parses a SIP message from standard input', async () => {
+    const message = [
+      'OPTIONS sip:probe@127.0.0.1 SIP/2.0',
+      'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1',
+      'From: <sip:monitor@127.0.0.1>;tag=1',
+      'To: <sip:probe@127.0.0.1>',
+      'Call-ID: parse-1',
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    const streams = io(message);
+    expect(await runCommand(['parse', '-'], {}, streams)).toEqual({ exitCode: 0 });
+    const printed = JSON.parse(streams.text()) as {
+      method: string;
+      headers: Record<string, string[]>;
+    };
+    expect(printed.method).toBe('OPTIONS');
+    expect(printed.headers['call-id']).toEqual(['parse-1']);
   });
 
   it('refuses an unknown command', async () => {

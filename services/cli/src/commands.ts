@@ -1,12 +1,15 @@
 // The sipwake command line: one function per command, given its arguments, the environment and
 // its streams; the process itself is wired in main.ts.
+import { runSipParse } from '@sipwake/sip-parser';
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { loadEndpointConfig } from './config.js';
 import { createSipEndpoint, type SipEndpoint } from './endpoint.js';
 import { CliError, CliErrorCode } from './errors.js';
 
 export interface CliIo {
+  readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 }
@@ -18,6 +21,7 @@ const usage = `usage: sipwake <command>
 
 commands:
   start         run sipwake (configuration: SIPWAKE_* environment variables, see README)
+  parse FILE    print a captured SIP message as JSON (- reads standard input)
   help          this text
 `;
 
@@ -30,6 +34,8 @@ export async function runCommand(
   switch (command) {
     case 'start':
       return { stop: (await start(env, io)).stop };
+    case 'parse':
+      return { exitCode: await parse(args.slice(1), io) };
     case 'help':
     case '--help':
     case '-h':
@@ -58,4 +64,17 @@ async function start(
     'sipwake SIP endpoint listening',
   );
   return endpoint;
+}
+
+async function parse(args: readonly string[], io: CliIo): Promise<number> {
+  return runSipParse(args, {
+    readFile: (path) => readFile(path),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks);
+    },
+    stdout: (text) => void io.stdout.write(text),
+    stderr: (text) => void io.stderr.write(text),
+  });
 }

@@ -4,7 +4,7 @@ import { runCommand } from './commands.js';
 import { CliError } from './errors.js';
 
 async function main(): Promise<void> {
-  const io = { stdout: process.stdout, stderr: process.stderr };
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   try {
     const result = await runCommand(process.argv.slice(2), process.env, io);
     if ('exitCode' in result) {
