@@ -1,5 +1,5 @@
-// What the INVITE and non-INVITE client transactions share: sending on the flow the request
-// took, the TU handlers behind a guard, and the one terminated notification.
+// What the INVITE and non-INVITE client transactions share: the TU's handle, sending on the flow
+// the request took, the TU handlers behind a guard, and the one terminated notification.
 import type { SipMessage, SipRequest, SipResponse } from '@sipwake/sip-parser';
 import { isReliable } from '../transport/via.js';
 import type { Flow, SendTarget } from '../transport/types.js';
@@ -38,8 +38,8 @@ export interface ClientSetup {
 
 export interface ClientCore {
   readonly reliable: boolean;
-  /** Sets the public object the handlers receive. */
-  bind(transaction: ClientTransaction): void;
+  /** The TU's handle on the transaction (what the handlers receive). */
+  readonly transaction: ClientTransaction;
   flow(): Flow | undefined;
   /**
    * Where every later message goes: the connection the request took, when the transport named
@@ -56,16 +56,32 @@ export interface ClientCore {
   terminated(reason?: TerminationReason): void;
 }
 
-export function createClientCore(setup: ClientSetup): ClientCore {
+/**
+ * The core of one client transaction of `kind`; `machine` is read only once the transaction
+ * runs (its state shows through the TU's handle).
+ */
+export function createClientCore(
+  setup: ClientSetup,
+  kind: ClientTransaction['kind'],
+  machine: () => { readonly state: ClientTransaction['state'] },
+): ClientCore {
   const { ctx, id, target, handlers } = setup;
   let flow: Flow | undefined;
-  let publicTx: ClientTransaction | undefined;
   let ended: { reason: TerminationReason; error?: TransactionError } | undefined;
   let released = false;
 
-  const tx = (): ClientTransaction => {
-    if (!publicTx) throw new Error('client transaction used before bind()');
-    return publicTx;
+  const transaction: ClientTransaction = {
+    id,
+    kind,
+    request: setup.request,
+    branch: setup.branch,
+    target,
+    get flow() {
+      return flow;
+    },
+    get state() {
+      return machine().state;
+    },
   };
 
   const currentTarget = (): SendTarget =>
@@ -73,7 +89,7 @@ export function createClientCore(setup: ClientSetup): ClientCore {
 
   return {
     reliable: isReliable(target.protocol),
-    bind: (transaction) => void (publicTx = transaction),
+    transaction,
     flow: () => flow,
     currentTarget,
     send(message, onFailure) {
@@ -83,10 +99,10 @@ export function createClientCore(setup: ClientSetup): ClientCore {
       );
     },
     provisional(response) {
-      ctx.guard('provisional', () => handlers.provisional?.(response, tx()));
+      ctx.guard('provisional', () => handlers.provisional?.(response, transaction));
     },
     final(response) {
-      ctx.guard('final', () => handlers.final?.(response, tx()));
+      ctx.guard('final', () => handlers.final?.(response, transaction));
     },
     timeout(timer) {
       const error = new TransactionError(
@@ -98,7 +114,7 @@ export function createClientCore(setup: ClientSetup): ClientCore {
         },
       );
       ended = { reason: 'timeout', error };
-      ctx.guard('timeout', () => handlers.timeout?.(error, tx()));
+      ctx.guard('timeout', () => handlers.timeout?.(error, transaction));
     },
     transportError(cause) {
       const error = new TransactionError('TRANSPORT_FAILED', 'the transport failed to send', {
@@ -106,14 +122,14 @@ export function createClientCore(setup: ClientSetup): ClientCore {
         cause,
       });
       ended = { reason: 'transport-error', error };
-      ctx.guard('transportError', () => handlers.transportError?.(error, tx()));
+      ctx.guard('transportError', () => handlers.transportError?.(error, transaction));
     },
     terminated(reason) {
       if (released) return;
       released = true;
       setup.release();
       const event = reason === undefined ? (ended ?? { reason: 'completed' as const }) : { reason };
-      ctx.guard('terminated', () => handlers.terminated?.(event, tx()));
+      ctx.guard('terminated', () => handlers.terminated?.(event, transaction));
     },
   };
 }

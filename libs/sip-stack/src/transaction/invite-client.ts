@@ -8,7 +8,7 @@ import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
 import { buildNon2xxAck } from './requests.js';
-import type { CancelOutcome, ClientTransaction, InviteClientState } from './types.js';
+import type { CancelOutcome, InviteClientState } from './types.js';
 
 export type InviteClientEvent =
   | '1xx'
@@ -122,7 +122,7 @@ function classify(status: number): InviteClientEvent {
 
 export function createInviteClientTransaction(setup: ClientSetup): ClientInternal {
   const { ctx, request } = setup;
-  const core = createClientCore(setup);
+  const core = createClientCore(setup, 'invite', () => machine);
   const requestBytes = serializeMessage(request);
   let ackBytes: Buffer | undefined;
   let pendingCancel: (() => void) | undefined;
@@ -188,24 +188,9 @@ export function createInviteClientTransaction(setup: ClientSetup): ClientInterna
     machine.startTimer('timerCancel', ctx.timers.timerCancel());
   }
 
-  const transaction: ClientTransaction = {
-    id: setup.id,
-    kind: 'invite',
-    request,
-    branch: setup.branch,
-    target: setup.target,
-    get flow() {
-      return core.flow();
-    },
-    get state() {
-      return machine.state;
-    },
-  };
-  core.bind(transaction);
-
   let cancelRequested = false;
   return {
-    transaction,
+    transaction: core.transaction,
     start() {
       // §17.1.1.2: "The client transaction MUST pass the request to the transport layer for
       // transmission. If an unreliable transport is being used, the client transaction MUST

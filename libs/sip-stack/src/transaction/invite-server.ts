@@ -1,14 +1,13 @@
 // The INVITE server transaction: RFC 3261 §17.2.1 (Figure 7) with the RFC 6026 §7.1 Accepted
 // state, and the automatic 100 Trying.
 import type { SipResponse } from '@sipwake/sip-parser';
-import { serializeMessage } from '@sipwake/sip-parser';
 import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
 import { buildTrying } from './requests.js';
 import type { ServerInternal, ServerSetup } from './server-core.js';
 import { createServerCore } from './server-core.js';
-import type { InviteServerState, ServerTransaction } from './types.js';
+import type { InviteServerState } from './types.js';
 
 export type InviteServerEvent =
   | 'INVITE'
@@ -135,7 +134,7 @@ function classify(status: number): InviteServerEvent {
 
 export function createInviteServerTransaction(setup: ServerSetup): ServerInternal {
   const { ctx, request } = setup;
-  const core = createServerCore(setup);
+  const core = createServerCore(setup, 'invite', () => machine, classify);
   const onFailure = (error: unknown): void => machine.fire('transportError', { error });
 
   const machine = createStateMachine<
@@ -180,7 +179,7 @@ export function createInviteServerTransaction(setup: ServerSetup): ServerInterna
           // Timer L MUST be set to fire in 64*T1 for all transports."
           return machine.startTimer('timerL', ctx.timers.timerL());
         case 'ackToTu':
-          if (data?.inbound) setup.ackToTu(data.inbound, transaction);
+          if (data?.inbound) setup.ackToTu(data.inbound, core.transaction);
           return;
         case 'informTimeout':
           return core.timeout('timerH');
@@ -191,34 +190,8 @@ export function createInviteServerTransaction(setup: ServerSetup): ServerInterna
     terminated: () => core.terminated(),
   });
 
-  const transaction: ServerTransaction = {
-    id: setup.id,
-    kind: 'invite',
-    request,
-    flow: setup.flow,
-    get state() {
-      return machine.state;
-    },
-    respond(response) {
-      const event = classify(response.status);
-      if (!machine.accepts(event)) {
-        ctx.log.debug(
-          { transaction: setup.id, status: response.status, state: machine.state },
-          'response discarded: the INVITE server transaction does not take it in this state',
-        );
-        return false;
-      }
-      // Written first: a response that cannot be serialized throws here, before any state change.
-      machine.fire(event, { response, bytes: serializeMessage(response) });
-      return true;
-    },
-    onTerminated: core.onTerminated,
-    onTransportError: core.onTransportError,
-  };
-  core.bind(transaction);
-
   return {
-    transaction,
+    transaction: core.transaction,
     start() {
       machine.startTimer('timerTrying', ctx.timers.timerTrying());
     },

@@ -6,7 +6,7 @@ import { createClientCore } from './client-core.js';
 import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
-import type { ClientTransaction, NonInviteClientState } from './types.js';
+import type { NonInviteClientState } from './types.js';
 
 export type NonInviteClientEvent =
   '1xx' | '200-699' | 'timerE' | 'timerF' | 'timerK' | 'transportError';
@@ -89,7 +89,7 @@ export const nonInviteClientMachine: MachineSpec<
 
 export function createNonInviteClientTransaction(setup: ClientSetup): ClientInternal {
   const { ctx, request } = setup;
-  const core = createClientCore(setup);
+  const core = createClientCore(setup, 'non-invite', () => machine);
   const requestBytes = serializeMessage(request);
 
   const machine = createStateMachine<
@@ -128,23 +128,8 @@ export function createNonInviteClientTransaction(setup: ClientSetup): ClientInte
     core.send(requestBytes, (error) => machine.fire('transportError', { error }));
   }
 
-  const transaction: ClientTransaction = {
-    id: setup.id,
-    kind: 'non-invite',
-    request,
-    branch: setup.branch,
-    target: setup.target,
-    get flow() {
-      return core.flow();
-    },
-    get state() {
-      return machine.state;
-    },
-  };
-  core.bind(transaction);
-
   return {
-    transaction,
+    transaction: core.transaction,
     start() {
       // §17.1.2.2: "When entering this state, the client transaction SHOULD set timer F to
       // fire in 64*T1 seconds. The request MUST be passed to the transport layer for

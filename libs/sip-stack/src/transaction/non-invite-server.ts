@@ -1,12 +1,11 @@
 // The non-INVITE server transaction: RFC 3261 §17.2.2 (Figure 8).
 import type { SipResponse } from '@sipwake/sip-parser';
-import { serializeMessage } from '@sipwake/sip-parser';
 import type { EventData } from './context.js';
 import type { MachineSpec } from './machine.js';
 import { createStateMachine } from './machine.js';
 import type { ServerInternal, ServerSetup } from './server-core.js';
 import { createServerCore } from './server-core.js';
-import type { NonInviteServerState, ServerTransaction } from './types.js';
+import type { NonInviteServerState } from './types.js';
 
 export type NonInviteServerEvent =
   'Request' | '1xx from TU' | '200-699 from TU' | 'timerJ' | 'transportError';
@@ -71,9 +70,13 @@ export const nonInviteServerMachine: MachineSpec<
   },
 };
 
+function classify(status: number): NonInviteServerEvent {
+  return status < 200 ? '1xx from TU' : '200-699 from TU';
+}
+
 export function createNonInviteServerTransaction(setup: ServerSetup): ServerInternal {
-  const { ctx, request } = setup;
-  const core = createServerCore(setup);
+  const { ctx } = setup;
+  const core = createServerCore(setup, 'non-invite', () => machine, classify);
   const onFailure = (error: unknown): void => machine.fire('transportError', { error });
 
   const machine = createStateMachine<
@@ -102,34 +105,8 @@ export function createNonInviteServerTransaction(setup: ServerSetup): ServerInte
     terminated: () => core.terminated(),
   });
 
-  const transaction: ServerTransaction = {
-    id: setup.id,
-    kind: 'non-invite',
-    request,
-    flow: setup.flow,
-    get state() {
-      return machine.state;
-    },
-    respond(response: SipResponse) {
-      const event = response.status < 200 ? '1xx from TU' : '200-699 from TU';
-      if (!machine.accepts(event)) {
-        ctx.log.debug(
-          { transaction: setup.id, status: response.status, state: machine.state },
-          'response discarded: the non-INVITE server transaction does not take it in this state',
-        );
-        return false;
-      }
-      // Written first: a response that cannot be serialized throws here, before any state change.
-      machine.fire(event, { response, bytes: serializeMessage(response) });
-      return true;
-    },
-    onTerminated: core.onTerminated,
-    onTransportError: core.onTransportError,
-  };
-  core.bind(transaction);
-
   return {
-    transaction,
+    transaction: core.transaction,
     start() {},
     retransmission: () => machine.fire('Request'),
     sentToTag: core.sentToTag,

@@ -1,11 +1,11 @@
-// What the INVITE and non-INVITE server transactions share: where responses go (RFC 3261
-// §18.2.2), the last provisional and final responses kept for retransmission, and the TU's
-// terminated and transport-error handlers.
+// What the INVITE and non-INVITE server transactions share: the TU's handle (`respond` into the
+// machine), where responses go (RFC 3261 §18.2.2), the last provisional and final responses kept
+// for retransmission, and the TU's terminated and transport-error handlers.
 import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
 import { serializeMessage } from '@sipwake/sip-parser';
 import { isReliable, responseTarget } from '../transport/via.js';
 import type { Flow, Inbound, SendTarget } from '../transport/types.js';
-import type { TransactionContext } from './context.js';
+import type { EventData, TransactionContext } from './context.js';
 import { TransactionError } from './errors.js';
 import type { TimerName } from './timers.js';
 import type { ServerTransaction, TerminatedEvent, TerminationReason } from './types.js';
@@ -37,11 +37,18 @@ export interface ServerSetup {
   readonly ackToTu: (inbound: Inbound, transaction: ServerTransaction) => void;
 }
 
+/** What the core needs of its state machine: the state, and the events a TU response raises. */
+export interface ServerMachine<E extends string> {
+  readonly state: ServerTransaction['state'];
+  accepts(event: E): boolean;
+  fire(event: E, data: EventData): void;
+}
+
 export interface ServerCore {
   readonly reliable: boolean;
   readonly target: SendTarget;
-  bind(transaction: ServerTransaction): void;
-  transaction(): ServerTransaction;
+  /** The TU's handle on the transaction. */
+  readonly transaction: ServerTransaction;
   /** Sends a response and keeps its bytes as the last provisional or final one. */
   sendResponse(response: SipResponse, onFailure: (error: unknown) => void, bytes?: Buffer): void;
   resendProvisional(onFailure: (error: unknown) => void): void;
@@ -53,12 +60,19 @@ export interface ServerCore {
   timeout(timer: TimerName): void;
   /** Tells the TU; `terminates` records it as the reason the transaction ends. */
   transportError(cause: unknown, terminates: boolean): void;
-  onTerminated(handler: (event: TerminatedEvent) => void): void;
-  onTransportError(handler: (error: TransactionError) => void): void;
   terminated(reason?: TerminationReason): void;
 }
 
-export function createServerCore(setup: ServerSetup): ServerCore {
+/**
+ * The core of one server transaction of `kind`. A response the TU passes goes to the machine
+ * (read only once the transaction runs) as the event `classify` names, if its state takes it.
+ */
+export function createServerCore<E extends string>(
+  setup: ServerSetup,
+  kind: ServerTransaction['kind'],
+  machine: () => ServerMachine<E>,
+  classify: (status: number) => E,
+): ServerCore {
   const { ctx, id, request, flow } = setup;
   // RFC 3261 §17.2.1/§17.2.2: responses go out per §18.2.2, worked out from the top Via of the
   // request and the flow it came on (the transport already stamped received/rport, §18.2.1).
@@ -66,15 +80,34 @@ export function createServerCore(setup: ServerSetup): ServerCore {
   let provisional: Buffer | undefined;
   let final: { bytes: Buffer; toTag: string | undefined } | undefined;
   let toTag: string | undefined;
-  let publicTx: ServerTransaction | undefined;
   let ended: TerminatedEvent | undefined;
   let released = false;
   const terminatedHandlers: ((event: TerminatedEvent) => void)[] = [];
   const transportErrorHandlers: ((error: TransactionError) => void)[] = [];
 
-  const transaction = (): ServerTransaction => {
-    if (!publicTx) throw new Error('server transaction used before bind()');
-    return publicTx;
+  const transaction: ServerTransaction = {
+    id,
+    kind,
+    request,
+    flow,
+    get state() {
+      return machine().state;
+    },
+    respond(response) {
+      const event = classify(response.status);
+      if (!machine().accepts(event)) {
+        ctx.log.debug(
+          { transaction: id, status: response.status, state: machine().state },
+          `response discarded: the ${kind} server transaction does not take it in this state`,
+        );
+        return false;
+      }
+      // Written first: a response that cannot be serialized throws here, before any state change.
+      machine().fire(event, { response, bytes: serializeMessage(response) });
+      return true;
+    },
+    onTerminated: (handler) => void terminatedHandlers.push(handler),
+    onTransportError: (handler) => void transportErrorHandlers.push(handler),
   };
 
   const send = (bytes: Buffer, onFailure: (error: unknown) => void): void => {
@@ -84,7 +117,6 @@ export function createServerCore(setup: ServerSetup): ServerCore {
   return {
     reliable: isReliable(flow.protocol),
     target,
-    bind: (tx) => void (publicTx = tx),
     transaction,
     sendResponse(response, onFailure, bytes = serializeMessage(response)) {
       if (response.status > 100) toTag = response.to().tag ?? toTag;
@@ -121,8 +153,6 @@ export function createServerCore(setup: ServerSetup): ServerCore {
       for (const handler of transportErrorHandlers)
         ctx.guard('transportError', () => handler(error));
     },
-    onTerminated: (handler) => void terminatedHandlers.push(handler),
-    onTransportError: (handler) => void transportErrorHandlers.push(handler),
     terminated(reason) {
       if (released) return;
       released = true;
