@@ -33,6 +33,8 @@ export type { KamailioBinding } from './kamailio/kamcmd.js';
 export { assertSippSucceeded, runSipp, startSipp } from './sipp/sipp.js';
 export type { SippHandle, SippOptions, SippResult } from './sipp/sipp.js';
 export { describeSippExit, SippExit } from './sipp/exit-codes.js';
+export { sippReply, sippRequest, sippScenario, sippSend } from './sipp/scenario.js';
+export type { SippReplyOptions, SippRequestOptions } from './sipp/scenario.js';
 export type { SippStats } from './sipp/stats.js';
 
 export { isPortBound } from './proc-net.js';

@@ -1,44 +1,18 @@
 import { sipMethod, sipResponseFor, sipRequest, sipStatus } from '../sip-text.js';
 import { createUdpPeer, type UdpPeer } from '../udp-peer.js';
 import { SippExit } from './exit-codes.js';
+import { sippReply, sippRequest, sippScenario, sippSend } from './scenario.js';
 import { assertSippSucceeded, runSipp, startSipp, type SippHandle } from './sipp.js';
 
-const OPTIONS_UAC = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="options-uac">
-  <send retrans="500">
-    <![CDATA[
-OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>
-Call-ID: [call_id]
-CSeq: 1 OPTIONS
-Max-Forwards: 70
-Content-Length: 0
+const OPTIONS_UAC = sippScenario('options-uac', [
+  sippSend(sippRequest('OPTIONS', 'sip:[service]@[remote_ip]:[remote_port]'), { retransMs: 500 }),
+  '<recv response="200"/>',
+]);
 
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
-`;
-
-const OPTIONS_UAS = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="options-uas">
-  <recv request="OPTIONS"/>
-  <send>
-    <![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+const OPTIONS_UAS = sippScenario('options-uas', [
+  '<recv request="OPTIONS"/>',
+  sippSend(sippReply(200, 'OK', { toTag: true })),
+]);
 
 describe('SIPp', () => {
   let responder: UdpPeer | undefined;
