@@ -4,6 +4,10 @@
 import {
   assertSippSucceeded,
   runSipp,
+  sippReply,
+  sippRequest,
+  sippScenario,
+  sippSend,
   startSipp,
   type SippHandle,
   type SippResult,
@@ -26,109 +30,43 @@ t=0 0
 m=audio [media_port] RTP/AVP 0
 a=rtpmap:0 PCMU/8000`;
 
-const UAC_HEAD = `Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>`;
+const CONTACT = 'Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>';
+const SDP_TYPE = 'Content-Type: application/sdp';
 
 /** A SIPp caller: INVITE, 100 (optional) / 180 / 200, then `afterOk`, ACK, BYE, 200. */
 function callerScenario(afterOk = ''): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="caller">
-  <send retrans="500">
-    <![CDATA[
-INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-${UAC_HEAD}
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-Max-Forwards: 70
-Content-Type: application/sdp
-Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180"/>
-  <recv response="200" rrs="true"/>
-  ${afterOk}
-  <send>
-    <![CDATA[
-ACK [next_url] SIP/2.0
-${UAC_HEAD}[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 1 ACK
-[routes]
-Max-Forwards: 70
-Content-Length: 0
-
-    ]]>
-  </send>
-  <pause milliseconds="100"/>
-  <send retrans="500">
-    <![CDATA[
-BYE [next_url] SIP/2.0
-${UAC_HEAD}[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 2 BYE
-[routes]
-Max-Forwards: 70
-Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
-`;
+  return sippScenario('caller', [
+    sippSend(
+      sippRequest('INVITE', 'sip:[service]@[remote_ip]:[remote_port]', {
+        headers: [CONTACT, SDP_TYPE],
+        body: SDP,
+      }),
+      { retransMs: 500 },
+    ),
+    '<recv response="100" optional="true"/>',
+    '<recv response="180"/>',
+    '<recv response="200" rrs="true"/>',
+    afterOk,
+    sippSend(sippRequest('ACK', '[next_url]', { inDialog: true })),
+    '<pause milliseconds="100"/>',
+    sippSend(sippRequest('BYE', '[next_url]', { cseq: 2, inDialog: true }), { retransMs: 500 }),
+    '<recv response="200"/>',
+  ]);
 }
-
-const ANSWER_HEAD = `[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]`;
 
 /** A SIPp callee: INVITE, then `beforeAnswer`, 180, 200 with SDP, ACK, BYE, 200. */
 function calleeScenario(beforeAnswer = ''): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="callee">
-  <recv request="INVITE"/>
-  ${beforeAnswer}
-  <send>
-    <![CDATA[
-SIP/2.0 180 Ringing
-${ANSWER_HEAD}
-Content-Length: 0
-
-    ]]>
-  </send>
-  <send retrans="500">
-    <![CDATA[
-SIP/2.0 200 OK
-${ANSWER_HEAD}
-Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${SDP}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+  return sippScenario('callee', [
+    '<recv request="INVITE"/>',
+    beforeAnswer,
+    sippSend(sippReply(180, 'Ringing', { toTag: true })),
+    sippSend(sippReply(200, 'OK', { toTag: true, headers: [CONTACT, SDP_TYPE], body: SDP }), {
+      retransMs: 500,
+    }),
+    '<recv request="ACK"/>',
+    '<recv request="BYE"/>',
+    sippSend(sippReply(200, 'OK')),
+  ]);
 }
 
 /** What the stack sent: requests of a method, or responses with a status to a CSeq method. */

@@ -4,6 +4,10 @@
 import {
   assertSippSucceeded,
   runSipp,
+  sippReply,
+  sippRequest,
+  sippScenario,
+  sippSend,
   startKamailio,
   withTimeout,
   type Kamailio,
@@ -18,61 +22,32 @@ import { createUserAgent, type UserAgent } from './ua/user-agent.js';
 const DOMAIN = 'proxy.test';
 
 /** A SIPp caller that waits for the callee's BYE. */
-const CALLER_HUNG_UP_ON = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="caller-hung-up-on">
-  <send retrans="500">
-    <![CDATA[
-INVITE sip:[service]@${DOMAIN} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@${DOMAIN}>
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-Max-Forwards: 70
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=sipp 1 1 IN IP4 [local_ip]
-s=-
-c=IN IP4 [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-ACK [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@${DOMAIN}>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 1 ACK
-[routes]
-Max-Forwards: 70
-Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+const CALLER_HUNG_UP_ON = sippScenario('caller-hung-up-on', [
+  sippSend(
+    sippRequest('INVITE', `sip:[service]@${DOMAIN}`, {
+      to: `<sip:[service]@${DOMAIN}>`,
+      headers: [
+        'Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>',
+        'Content-Type: application/sdp',
+      ],
+      body: [
+        'v=0',
+        'o=sipp 1 1 IN IP4 [local_ip]',
+        's=-',
+        'c=IN IP4 [media_ip]',
+        't=0 0',
+        'm=audio [media_port] RTP/AVP 0',
+      ].join('\n'),
+    }),
+    { retransMs: 500 },
+  ),
+  '<recv response="100" optional="true"/>',
+  '<recv response="180" optional="true"/>',
+  '<recv response="200" rrs="true"/>',
+  sippSend(sippRequest('ACK', '[next_url]', { to: `<sip:[service]@${DOMAIN}>`, inDialog: true })),
+  '<recv request="BYE"/>',
+  sippSend(sippReply(200, 'OK')),
+]);
 
 describe('a call through Kamailio to a registered stack UA', () => {
   let kamailio: Kamailio;

@@ -2,49 +2,35 @@
 // Via rules, and as a UAS whose 200 comes back to our listening port (UDP) or on our connection.
 import { createResponse } from '@sipwake/sip-parser';
 import type { SipRequest } from '@sipwake/sip-parser';
-import { assertSippSucceeded, runSipp, startSipp } from '@sipwake/testkit';
+import {
+  assertSippSucceeded,
+  runSipp,
+  sippReply,
+  sippRequest,
+  sippScenario,
+  sippSend,
+  startSipp,
+} from '@sipwake/testkit';
 import type { SippHandle } from '@sipwake/testkit';
 import { probe } from '../test-support/transport-probe.js';
 import { createTransport } from './transport.js';
 import type { Transport } from './types.js';
 import { responseTarget } from './via.js';
 
-const UAC = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="OPTIONS with rport">
-  <send>
-    <![CDATA[
-      OPTIONS sip:probe@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:probe@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 OPTIONS
-      Max-Forwards: 70
-      Content-Length: 0
+const UAC = sippScenario('OPTIONS with rport', [
+  sippSend(
+    sippRequest('OPTIONS', 'sip:probe@[remote_ip]:[remote_port]', {
+      to: '<sip:probe@[remote_ip]:[remote_port]>',
+      viaParams: ';rport',
+    }),
+  ),
+  '<recv response="200"/>',
+]);
 
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
-`;
-
-const UAS = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="answers OPTIONS">
-  <recv request="OPTIONS"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+const UAS = sippScenario('answers OPTIONS', [
+  '<recv request="OPTIONS"/>',
+  sippSend(sippReply(200, 'OK', { toTag: true })),
+]);
 
 const transports: Transport[] = [];
 const peers: SippHandle[] = [];
