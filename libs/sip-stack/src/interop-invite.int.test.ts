@@ -16,7 +16,7 @@ import type { SipMessage } from '@sipwake/sip-parser';
 import { startStackEndpoint, type StackEndpoint } from './test-support/stack-endpoint.js';
 import { minimalSdp } from './ua/sdp.js';
 import type { IncomingCall } from './ua/uas-invite.js';
-import { createUserAgent, type UserAgent } from './ua/user-agent.js';
+import type { UserAgent } from './ua/user-agent.js';
 
 /** Short timers so the retransmission tests take about a second. */
 const T1_MS = 200;
@@ -95,18 +95,11 @@ describe('INVITE dialogs with SIPp over UDP', () => {
 
   beforeEach(async () => {
     stack = await startStackEndpoint({ protocols: ['udp'], t1Ms: T1_MS, t2Ms: T2_MS });
-    ua = createUserAgent({
-      layer: stack.layer,
-      clock: stack.clock,
-      contact: `sip:bob@127.0.0.1:${stack.port('udp')}`,
-      t1Ms: T1_MS,
-      t2Ms: T2_MS,
-    });
+    ua = stack.userAgent('bob');
   });
   afterEach(async () => {
     await sipp?.stop();
     sipp = undefined;
-    ua.stop();
     await stack.stop();
   });
 
@@ -218,16 +211,11 @@ describe('INVITE dialogs with SIPp over TCP', () => {
 
   beforeEach(async () => {
     stack = await startStackEndpoint({ protocols: ['tcp'] });
-    ua = createUserAgent({
-      layer: stack.layer,
-      clock: stack.clock,
-      contact: `sip:bob@127.0.0.1:${stack.port('tcp')};transport=tcp`,
-    });
+    ua = stack.userAgent('bob');
   });
   afterEach(async () => {
     await sipp?.stop();
     sipp = undefined;
-    ua.stop();
     await stack.stop();
   });
 

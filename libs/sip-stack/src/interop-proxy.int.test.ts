@@ -17,7 +17,7 @@ import { startStackEndpoint, type StackEndpoint } from './test-support/stack-end
 import { createRegistration } from './ua/register.js';
 import { minimalSdp } from './ua/sdp.js';
 import type { IncomingCall } from './ua/uas-invite.js';
-import { createUserAgent, type UserAgent } from './ua/user-agent.js';
+import type { UserAgent } from './ua/user-agent.js';
 
 const DOMAIN = 'proxy.test';
 
@@ -61,14 +61,9 @@ describe('a call through Kamailio to a registered stack UA', () => {
       transports: ['udp'],
     });
     stack = await startStackEndpoint({ protocols: ['udp'] });
-    ua = createUserAgent({
-      layer: stack.layer,
-      clock: stack.clock,
-      contact: `sip:carol@127.0.0.1:${stack.port('udp')}`,
-    });
+    ua = stack.userAgent('carol');
   });
   afterAll(async () => {
-    ua?.stop();
     await stack?.stop();
     await kamailio?.stop();
   });
@@ -85,7 +80,7 @@ describe('a call through Kamailio to a registered stack UA', () => {
       target: { protocol: 'udp', address: '127.0.0.1', port: kamailio.port },
       registrar: `sip:${DOMAIN}`,
       aor: `sip:carol@${DOMAIN}`,
-      contact: `sip:carol@127.0.0.1:${stack.port('udp')}`,
+      contact: stack.contact('carol'),
       digest: createDigestClient({ credentials: { username: 'carol', password: 'c4rol' } }),
     });
     await step(registration.register(300), 'the registration');

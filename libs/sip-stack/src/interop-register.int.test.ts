@@ -33,8 +33,7 @@ describe.each<TransportProtocol>(['udp', 'tcp'])('REGISTER to Kamailio over %s',
     await kamailio?.stop();
   });
 
-  const contactOf = (username: string): string =>
-    `sip:${username}@127.0.0.1:${stack.port(protocol)}${protocol === 'tcp' ? ';transport=tcp' : ''}`;
+  const contactOf = (username: string): string => stack.contact(username);
 
   const registration = (username: string, password: string): Registration =>
     createRegistration({

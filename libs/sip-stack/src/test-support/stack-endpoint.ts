@@ -1,6 +1,6 @@
 // The real stack on loopback for interop tests against Kamailio and SIPp: socket transports on
-// free ports, a transaction layer on the system clock, and a log of every message sent (with
-// the time), so a test can check retransmission intervals from this side too.
+// free ports, a transaction layer on the system clock, user agents on it, and a log of every
+// message sent (with the time), so a test can check retransmission intervals from this side too.
 import type { SipMessage } from '@sipwake/sip-parser';
 import { parseMessage } from '@sipwake/sip-parser';
 import { systemClock, type Clock } from '../clock.js';
@@ -8,6 +8,8 @@ import { createTransactionLayer } from '../transaction/layer.js';
 import type { TransactionLayer } from '../transaction/types.js';
 import { createTransport } from '../transport/transport.js';
 import type { SendTarget, Transport, TransportProtocol } from '../transport/types.js';
+import { createUserAgent, type UserAgent } from '../ua/user-agent.js';
+import { TEST_TRANSPORT_OPTIONS } from './test-transports.js';
 
 export interface SentRecord {
   /** clock.now() when it was handed to the transport. */
@@ -26,6 +28,11 @@ export interface StackEndpoint {
   port(protocol: TransportProtocol): number;
   /** Everything sent so far, in order. */
   readonly sent: readonly SentRecord[];
+  /** `sip:<user>@127.0.0.1:<port>` (`;transport=tcp` for TCP); default: the first protocol. */
+  contact(user: string, protocol?: TransportProtocol): string;
+  /** A user agent with that contact and the endpoint's T1/T2, stopped by stop(). */
+  userAgent(user: string): UserAgent;
+  /** Stops the user agents, the layer and the transport. */
   stop(): Promise<void>;
 }
 
@@ -40,16 +47,15 @@ export async function startStackEndpoint(
   options: StackEndpointOptions = {},
 ): Promise<StackEndpoint> {
   const clock = systemClock();
+  const protocols = options.protocols ?? ['udp'];
   const inner = createTransport({
-    listen: (options.protocols ?? ['udp']).map((protocol) => ({
+    listen: protocols.map((protocol) => ({
       protocol,
       address: '127.0.0.1',
       port: 0,
     })),
     clock,
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
+    ...TEST_TRANSPORT_OPTIONS,
   });
   type Writable = { -readonly [K in keyof SentRecord]: SentRecord[K] };
   const sent: Writable[] = [];
@@ -76,23 +82,30 @@ export async function startStackEndpoint(
     onFlowClosed: (handler) => inner.onFlowClosed(handler),
   };
   await transport.start();
-  const layer = createTransactionLayer({
-    transport,
-    clock,
-    ...(options.t1Ms === undefined ? {} : { t1Ms: options.t1Ms }),
-    ...(options.t2Ms === undefined ? {} : { t2Ms: options.t2Ms }),
-  });
+  const timers = { t1Ms: options.t1Ms, t2Ms: options.t2Ms };
+  const layer = createTransactionLayer({ transport, clock, ...timers });
+  const agents: UserAgent[] = [];
+  const port = (protocol: TransportProtocol): number => {
+    const listener = transport.listening().find((l) => l.protocol === protocol);
+    if (!listener) throw new Error(`no ${protocol} listener`);
+    return listener.port;
+  };
+  const contact = (user: string, protocol = protocols[0] ?? 'udp'): string =>
+    `sip:${user}@127.0.0.1:${port(protocol)}${protocol === 'udp' ? '' : `;transport=${protocol}`}`;
   return {
     clock,
     transport,
     layer,
-    port(protocol) {
-      const listener = transport.listening().find((l) => l.protocol === protocol);
-      if (!listener) throw new Error(`no ${protocol} listener`);
-      return listener.port;
-    },
+    port,
     sent,
+    contact,
+    userAgent(user) {
+      const ua = createUserAgent({ layer, clock, contact: contact(user), ...timers });
+      agents.push(ua);
+      return ua;
+    },
     async stop() {
+      for (const ua of agents.splice(0)) ua.stop();
       layer.stop();
       await transport.stop();
     },

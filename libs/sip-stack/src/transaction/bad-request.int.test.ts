@@ -2,12 +2,11 @@
 // transport, a plain datagram socket on the other side.
 import { createSocket, type Socket } from 'node:dgram';
 import { systemClock } from '../clock.js';
-import { createTransport } from '../transport/transport.js';
-import type { Transport } from '../transport/types.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import { createTransactionLayer } from './layer.js';
 import type { TransactionLayer } from './types.js';
 
-let transport: Transport;
+const transports = createTestTransports();
 let layer: TransactionLayer;
 let socket: Socket;
 let port: number;
@@ -41,15 +40,9 @@ function request(options: { startLine?: string; cseq?: string; callId: string })
 }
 
 beforeEach(async () => {
-  transport = createTransport({
-    listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }],
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
-  });
-  await transport.start();
-  port = transport.listening()[0]!.port;
-  layer = createTransactionLayer({ transport, clock: systemClock() });
+  const listening = await transports.listen('udp');
+  port = listening.port;
+  layer = createTransactionLayer({ transport: listening.transport, clock: systemClock() });
   layer.onRequest(() => {
     throw new Error('no request here parses');
   });
@@ -65,7 +58,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   layer.stop();
-  await transport.stop();
+  await transports.stopAll();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   received.length = 0;
   waiting.length = 0;

@@ -6,6 +6,7 @@ import { createManualClock } from '../clock.js';
 import { createMemoryNetwork } from '../transport/memory.js';
 import type { MemoryPacket } from '../transport/memory.js';
 import type { TransportProtocol } from '../transport/types.js';
+import { settleNetwork } from '../test-support/settle.js';
 import { probe } from '../test-support/transport-probe.js';
 import { createTransactionLayer } from './layer.js';
 import { recordClientEvents, request } from './test-support/harness.js';
@@ -21,12 +22,7 @@ async function pair(protocol: TransportProtocol) {
   };
   const uac = await endpoint(5060);
   const uas = await endpoint(5080);
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await network.settle();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
+  const settle = () => settleNetwork(network);
   const wire = (packet: MemoryPacket): SipMessage => parseMessage(packet.bytes, { datagram: true });
   /** What the endpoint listening on `port` sent (a TCP client side has its own ephemeral port). */
   const sentFrom = (port: number) =>
@@ -145,12 +141,7 @@ describe('a request that does not parse, on the in-memory network', () => {
     const layer = createTransactionLayer({ transport: server, clock: createManualClock() });
     const requests: ServerTransaction[] = [];
     layer.onRequest((tx) => void requests.push(tx));
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) {
-        await network.settle();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    };
+    const settle = () => settleNetwork(network);
     return {
       network,
       requests,

@@ -12,9 +12,7 @@ import {
   startSipp,
 } from '@sipwake/testkit';
 import type { SippHandle } from '@sipwake/testkit';
-import { probe } from '../test-support/transport-probe.js';
-import { createTransport } from './transport.js';
-import type { Transport } from './types.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import { responseTarget } from './via.js';
 
 const UAC = sippScenario('OPTIONS with rport', [
@@ -32,25 +30,15 @@ const UAS = sippScenario('answers OPTIONS', [
   sippSend(sippReply(200, 'OK', { toTag: true })),
 ]);
 
-const transports: Transport[] = [];
+const transports = createTestTransports();
 const peers: SippHandle[] = [];
 
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.stop()));
-  await Promise.all(transports.splice(0).map((t) => t.stop()));
+  await transports.stopAll();
 });
 
-async function listenOn(protocol: 'udp' | 'tcp') {
-  const transport = createTransport({
-    listen: [{ protocol, address: '127.0.0.1', port: 0 }],
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
-  });
-  transports.push(transport);
-  await transport.start();
-  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
-}
+const listenOn = (protocol: 'udp' | 'tcp') => transports.listen(protocol);
 
 describe.each(['udp', 'tcp'] as const)('SIPp over %s', (protocol) => {
   it('answers a SIPp OPTIONS by the Via rules', async () => {

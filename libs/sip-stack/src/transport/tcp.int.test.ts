@@ -4,28 +4,16 @@ import type { ManualClock } from '../clock.js';
 import { rawClient, rawServer } from '../test-support/raw-peers.js';
 import type { RawServer } from '../test-support/raw-peers.js';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
-import { probe } from '../test-support/transport-probe.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import type { TransportOptions } from './options.js';
-import { createTransport } from './transport.js';
-import type { Transport } from './types.js';
 import { responseTarget } from './via.js';
 
-const transports: Transport[] = [];
+const transports = createTestTransports();
 const servers: RawServer[] = [];
 const clients: Socket[] = [];
 
-async function tcpTransport(address: string, extra: Partial<TransportOptions> = {}) {
-  const transport = createTransport({
-    listen: [{ protocol: 'tcp', address, port: 0 }],
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
-    ...extra,
-  });
-  transports.push(transport);
-  await transport.start();
-  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
-}
+const tcpTransport = (address: string, extra: Partial<TransportOptions> = {}) =>
+  transports.listen('tcp', address, extra);
 
 async function server(address = '127.0.0.1'): Promise<RawServer> {
   const s = await rawServer(address);
@@ -40,7 +28,7 @@ async function client(address: string, port: number) {
 }
 
 afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.stop()));
+  await transports.stopAll();
   await Promise.all(servers.splice(0).map((s) => s.close()));
   for (const c of clients.splice(0)) c.destroy();
 });

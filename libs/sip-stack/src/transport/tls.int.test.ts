@@ -1,35 +1,25 @@
 import { makeTestCertificate } from '../test-support/certificate.js';
 import type { TestCertificate } from '../test-support/certificate.js';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
-import { probe } from '../test-support/transport-probe.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import type { TlsOptions } from './options.js';
-import { createTransport } from './transport.js';
-import type { Transport } from './types.js';
 import { responseTarget } from './via.js';
 
 let certificate: TestCertificate;
-const transports: Transport[] = [];
+const transports = createTestTransports();
 
 beforeAll(() => {
   certificate = makeTestCertificate();
 });
 afterAll(() => certificate.remove());
 afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.stop()));
+  await transports.stopAll();
 });
 
-async function tlsTransport(address: string, tls?: TlsOptions) {
-  const transport = createTransport({
-    listen: [{ protocol: 'tls', address, port: 0 }],
+const tlsTransport = (address: string, tls?: TlsOptions) =>
+  transports.listen('tls', address, {
     tls: tls ?? { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
   });
-  transports.push(transport);
-  await transport.start();
-  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
-}
 
 describe.each([
   ['IPv4', '127.0.0.1'],

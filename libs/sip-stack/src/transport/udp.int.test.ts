@@ -1,29 +1,20 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
-import { probe } from '../test-support/transport-probe.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import { TransportError } from './errors.js';
 import type { TransportOptions } from './options.js';
 import { createTransport } from './transport.js';
 import type { Transport } from './types.js';
 import { responseTarget } from './via.js';
 
+/** Transports a test creates itself (one that cannot start, one never started). */
 const started: Transport[] = [];
 const sockets: Socket[] = [];
 
-async function udpTransport(address: string, extra: Partial<TransportOptions> = {}) {
-  const transport = createTransport({
-    listen: [{ protocol: 'udp', address, port: 0 }],
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
-    ...extra,
-  });
-  started.push(transport);
-  await transport.start();
-  const port = transport.listening()[0]!.port;
-  return { transport, port, probe: probe(transport) };
-}
+const transports = createTestTransports();
+const udpTransport = (address: string, extra: Partial<TransportOptions> = {}) =>
+  transports.listen('udp', address, extra);
 
 async function rawSocket(type: 'udp4' | 'udp6', address: string): Promise<Socket> {
   const socket = createSocket(type);
@@ -33,6 +24,7 @@ async function rawSocket(type: 'udp4' | 'udp6', address: string): Promise<Socket
 }
 
 afterEach(async () => {
+  await transports.stopAll();
   await Promise.all(started.splice(0).map((t) => t.stop()));
   await Promise.all(sockets.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
 });

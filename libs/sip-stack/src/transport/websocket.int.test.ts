@@ -4,14 +4,13 @@ import { createManualClock } from '../clock.js';
 import { makeTestCertificate } from '../test-support/certificate.js';
 import type { TestCertificate } from '../test-support/certificate.js';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
-import { probe } from '../test-support/transport-probe.js';
+import { createTestTransports } from '../test-support/test-transports.js';
 import type { TransportOptions } from './options.js';
-import { createTransport } from './transport.js';
-import type { Transport, TransportProtocol } from './types.js';
+import type { TransportProtocol } from './types.js';
 import { responseTarget } from './via.js';
 
 let certificate: TestCertificate;
-const transports: Transport[] = [];
+const transports = createTestTransports();
 const sockets: WebSocket[] = [];
 
 beforeAll(() => {
@@ -20,26 +19,18 @@ beforeAll(() => {
 afterAll(() => certificate.remove());
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
-  await Promise.all(transports.splice(0).map((t) => t.stop()));
+  await transports.stopAll();
 });
 
-async function wsTransport(
+const wsTransport = (
   protocol: TransportProtocol,
   address = '127.0.0.1',
   extra: Partial<TransportOptions> = {},
-) {
-  const transport = createTransport({
-    listen: [{ protocol, address, port: 0 }],
+) =>
+  transports.listen(protocol, address, {
     tls: { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
-    idleTimeoutMs: 60_000,
-    keepAliveIntervalMs: 0,
-    maxMessageBytes: 65_535,
     ...extra,
   });
-  transports.push(transport);
-  await transport.start();
-  return { transport, port: transport.listening()[0]!.port, probe: probe(transport) };
-}
 
 /** A plain `ws` client; resolves once open, or rejects with the handshake failure. */
 function wsClient(url: string, protocols: string[]): Promise<WebSocket> {

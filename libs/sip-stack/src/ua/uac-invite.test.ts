@@ -1,7 +1,7 @@
 import { createResponse, type SipRequest } from '@sipwake/sip-parser';
 import { createUaPair, PAIR_T1_MS, type UaPair } from '../test-support/ua-pair.js';
 import type { ServerTransaction } from '../transaction/types.js';
-import { createUserAgent, type UserAgent } from './user-agent.js';
+import type { UserAgent } from './user-agent.js';
 
 describe('the UAC side of an INVITE', () => {
   let pair: UaPair;
@@ -12,11 +12,7 @@ describe('the UAC side of an INVITE', () => {
 
   beforeEach(async () => {
     pair = await createUaPair();
-    ua = createUserAgent({
-      layer: pair.near.layer,
-      clock: pair.clock,
-      contact: `sip:alice@127.0.0.1:${pair.near.port}`,
-    });
+    ua = pair.userAgent('alice');
     invites = [];
     acks = [];
     others = [];
@@ -31,10 +27,7 @@ describe('the UAC side of an INVITE', () => {
       if (inbound.message.type === 'request') acks.push(inbound.message);
     });
   });
-  afterEach(async () => {
-    ua.stop();
-    await pair.stop();
-  });
+  afterEach(() => pair.stop());
 
   const ok = (tx: ServerTransaction) =>
     createResponse(tx.request, 200, 'OK', {

@@ -1,8 +1,8 @@
 import { createRequest, type SipMessage, type SipRequest } from '@sipwake/sip-parser';
-import { createUaPair, PAIR_T1_MS, PAIR_T2_MS, type UaPair } from '../test-support/ua-pair.js';
+import { createCalleePair, PAIR_T1_MS, PAIR_T2_MS, type UaPair } from '../test-support/ua-pair.js';
 import type { Dialog } from './dialog.js';
 import type { IncomingCall } from './uas-invite.js';
-import { createUserAgent, type UserAgent } from './user-agent.js';
+import type { UserAgent } from './user-agent.js';
 
 /** An INVITE as the far side's core would send it (the layer adds the Via). */
 function invite(pair: UaPair, callId: string): SipRequest {
@@ -30,22 +30,8 @@ describe('the UAS side of an INVITE', () => {
   let ua: UserAgent;
   let calls: IncomingCall[];
 
-  beforeEach(async () => {
-    pair = await createUaPair();
-    ua = createUserAgent({
-      layer: pair.near.layer,
-      clock: pair.clock,
-      contact: `sip:bob@127.0.0.1:${pair.near.port}`,
-      t1Ms: PAIR_T1_MS,
-      t2Ms: PAIR_T2_MS,
-    });
-    calls = [];
-    ua.onInvite((call) => calls.push(call));
-  });
-  afterEach(async () => {
-    ua.stop();
-    await pair.stop();
-  });
+  beforeEach(async () => ({ pair, ua, calls } = await createCalleePair()));
+  afterEach(() => pair.stop());
 
   it('retransmits the 2xx at T1, 2*T1, 4*T1 … up to T2 until the ACK, then confirms (§13.3.1.4)', async () => {
     pair.far.layer.sendRequest(invite(pair, 'uas-1'), pair.near.target, {});

@@ -1,8 +1,8 @@
 import { createRequest, type SipResponse, type SipRequest } from '@sipwake/sip-parser';
-import { createUaPair, PAIR_T1_MS, PAIR_T2_MS, type UaPair } from '../test-support/ua-pair.js';
+import { createCalleePair, type UaPair } from '../test-support/ua-pair.js';
 import { createUasResponse } from './respond.js';
 import type { IncomingCall } from './uas-invite.js';
-import { createUserAgent, type UserAgent } from './user-agent.js';
+import type { UserAgent } from './user-agent.js';
 
 /** A request from the far side outside any dialog (no To tag unless given). */
 function outside(pair: UaPair, method: string, callId: string, toTag?: string): SipRequest {
@@ -34,22 +34,8 @@ describe('the UA core adds a To tag to every response but 100 (RFC 3261 §8.2.6.
   let ua: UserAgent;
   let calls: IncomingCall[];
 
-  beforeEach(async () => {
-    pair = await createUaPair();
-    ua = createUserAgent({
-      layer: pair.near.layer,
-      clock: pair.clock,
-      contact: `sip:bob@127.0.0.1:${pair.near.port}`,
-      t1Ms: PAIR_T1_MS,
-      t2Ms: PAIR_T2_MS,
-    });
-    calls = [];
-    ua.onInvite((call) => calls.push(call));
-  });
-  afterEach(async () => {
-    ua.stop();
-    await pair.stop();
-  });
+  beforeEach(async () => ({ pair, ua, calls } = await createCalleePair()));
+  afterEach(() => pair.stop());
 
   /** Sends a request from the far side; resolves with its final response. */
   const exchange = async (request: SipRequest): Promise<SipResponse> => {
@@ -85,17 +71,12 @@ describe('the UA core adds a To tag to every response but 100 (RFC 3261 §8.2.6.
   });
 
   it('answers 480 with a To tag when no INVITE handler is set', async () => {
-    const bare = createUserAgent({
-      layer: pair.far.layer,
-      clock: pair.clock,
-      contact: `sip:alice@127.0.0.1:${pair.far.port}`,
-    });
+    pair.userAgent('alice', 'far');
     let final: SipResponse | undefined;
     const invite = outside(pair, 'INVITE', 'ua-no-handler');
     invite.uri = `sip:alice@127.0.0.1:${pair.far.port}`;
     pair.near.layer.sendRequest(invite, pair.far.target, { final: (r) => (final = r) });
     await pair.settle();
-    bare.stop();
     expect(final?.status).toBe(480);
     expect(final?.to().tag).toMatch(/^[0-9a-f]{16}$/);
   });
