@@ -1,11 +1,12 @@
 // What the stream listeners (TCP, TLS, WebSocket) share: the server life cycle, raw socket
-// tracking (so that stop() leaves nothing open), and the endpoints of a socket.
+// tracking (so that stop() leaves nothing open), the endpoints of a socket, and how a connect
+// settles.
 import type { Server, Socket } from 'node:net';
 import { unmapIPv4 } from './address.js';
-import { TransportError, TransportErrorCode } from './errors.js';
+import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { Pipe } from './pipe.js';
-import type { Endpoint, ListenOptions } from './types.js';
+import type { Endpoint, ListenOptions, SendTarget } from './types.js';
 
 export type BoundListen = ListenOptions & { readonly port: number };
 
@@ -26,6 +27,47 @@ export interface Listener {
 export interface PendingConnect {
   readonly result: Promise<OpenedPipe>;
   abort(error: TransportError): void;
+}
+
+/** The two ways a connect ends; the first call wins, later ones do nothing. */
+export interface ConnectSettlement {
+  readonly pending: PendingConnect;
+  /** Whether the connect still waits for its outcome. */
+  waiting(): boolean;
+  opened(opened: OpenedPipe): void;
+  /** Rejects with CONNECT_FAILED naming the target, and closes the socket. */
+  failed(cause: Error): void;
+}
+
+/** The settling of a connect to `target`; `destroy` closes its socket on failure or abort. */
+export function settleConnect(target: SendTarget, destroy: () => void): ConnectSettlement {
+  let settle: { resolve(o: OpenedPipe): void; reject(e: TransportError): void } | undefined;
+  const result = new Promise<OpenedPipe>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const abort = (error: TransportError): void => {
+    settle?.reject(error);
+    settle = undefined;
+    destroy();
+  };
+  return {
+    pending: { result, abort },
+    waiting: () => settle !== undefined,
+    opened(opened) {
+      settle?.resolve(opened);
+      settle = undefined;
+    },
+    failed(cause) {
+      if (!settle) return;
+      abort(
+        new TransportError(
+          TransportErrorCode.ConnectFailed,
+          `cannot connect to ${describeTarget(target)}: ${cause.message}`,
+          { target, cause },
+        ),
+      );
+    },
+  };
 }
 
 export interface StreamContext {

@@ -3,9 +3,8 @@ import { connect as netConnect, createServer as createNetServer } from 'node:net
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
-import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
-import { closeServer, endpointsOf, listenServer, trackSockets } from './listener.js';
-import type { Listener, OpenedPipe, PendingConnect, StreamContext } from './listener.js';
+import { closeServer, endpointsOf, listenServer, settleConnect, trackSockets } from './listener.js';
+import type { Listener, PendingConnect, StreamContext } from './listener.js';
 import { socketPipe } from './pipe.js';
 import { clientTlsOptions, serverTlsOptions } from './tls-options.js';
 import type { ListenOptions, SendTarget } from './types.js';
@@ -48,36 +47,17 @@ export function connectSocketStream(target: SendTarget, context: StreamContext):
         ...clientTlsOptions(context.options.tls, target.serverName),
       })
     : netConnect({ host: target.address, port: target.port });
-  let settle: { resolve(o: OpenedPipe): void; reject(e: TransportError): void } | undefined;
-  const result = new Promise<OpenedPipe>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  const fail = (error: TransportError): void => {
-    settle?.reject(error);
-    settle = undefined;
-    socket.destroy();
-  };
+  const connect = settleConnect(target, () => socket.destroy());
   socket.once(secure ? 'secureConnect' : 'connect', () => {
+    if (!connect.waiting()) return;
     const ends = endpointsOf(socket);
-    if (!settle) return;
     if (!ends) {
-      fail(failed(target, new Error('socket closed during connect')));
+      connect.failed(new Error('socket closed during connect'));
       return;
     }
     socket.setNoDelay(true);
-    settle.resolve({ pipe: socketPipe(socket), ...ends });
-    settle = undefined;
+    connect.opened({ pipe: socketPipe(socket), ...ends });
   });
-  socket.on('error', (error) => {
-    if (settle) fail(failed(target, error));
-  });
-  return { result, abort: fail };
-}
-
-function failed(target: SendTarget, cause: Error): TransportError {
-  return new TransportError(
-    TransportErrorCode.ConnectFailed,
-    `cannot connect to ${describeTarget(target)}: ${cause.message}`,
-    { target, cause },
-  );
+  socket.on('error', (error) => connect.failed(error));
+  return connect.pending;
 }

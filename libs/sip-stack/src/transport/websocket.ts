@@ -5,9 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bracketIPv6 } from './address.js';
-import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
-import { closeServer, endpointsOf, listenServer, trackSockets } from './listener.js';
-import type { Listener, OpenedPipe, PendingConnect, StreamContext } from './listener.js';
+import { closeServer, endpointsOf, listenServer, settleConnect, trackSockets } from './listener.js';
+import type { Listener, PendingConnect, StreamContext } from './listener.js';
 import { webSocketPipe } from './pipe.js';
 import { clientTlsOptions, serverTlsOptions } from './tls-options.js';
 import type { ListenOptions, SendTarget } from './types.js';
@@ -79,38 +78,19 @@ export function connectWebSocket(target: SendTarget, context: StreamContext): Pe
     perMessageDeflate: false,
     ...(target.protocol === 'wss' ? clientTlsOptions(options.tls, target.serverName) : {}),
   });
-  let settle: { resolve(o: OpenedPipe): void; reject(e: TransportError): void } | undefined;
-  const result = new Promise<OpenedPipe>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  const fail = (error: TransportError): void => {
-    settle?.reject(error);
-    settle = undefined;
-    ws.terminate();
-  };
+  const connect = settleConnect(target, () => ws.terminate());
   let ends: ReturnType<typeof endpointsOf>;
   ws.once('upgrade', (response: IncomingMessage) => {
     ends = endpointsOf(response.socket);
   });
   ws.once('open', () => {
-    if (!settle) return;
+    if (!connect.waiting()) return;
     if (!ends || ws.protocol !== SIP_SUBPROTOCOL) {
-      fail(failed(target, new Error(`subprotocol ${ws.protocol || '(none)'} instead of sip`)));
+      connect.failed(new Error(`subprotocol ${ws.protocol || '(none)'} instead of sip`));
       return;
     }
-    settle.resolve({ pipe: webSocketPipe(ws), ...ends });
-    settle = undefined;
+    connect.opened({ pipe: webSocketPipe(ws), ...ends });
   });
-  ws.on('error', (error) => {
-    if (settle) fail(failed(target, error));
-  });
-  return { result, abort: fail };
-}
-
-function failed(target: SendTarget, cause: Error): TransportError {
-  return new TransportError(
-    TransportErrorCode.ConnectFailed,
-    `cannot connect to ${describeTarget(target)}: ${cause.message}`,
-    { target, cause },
-  );
+  ws.on('error', (error) => connect.failed(error));
+  return connect.pending;
 }
