@@ -1,14 +1,9 @@
 // One stream connection (TCP, TLS, WebSocket): frames what arrives, answers pings, sends, and
 // closes itself when idle, when framing is lost or a bound is exceeded, or when a pong is missing.
-import {
-  createStreamFramer,
-  ParseErrorCode,
-  parseMessage,
-  SipParseError,
-} from '@sipwake/sip-parser';
+import { createStreamFramer, ParseErrorCode, SipParseError } from '@sipwake/sip-parser';
 import type { FramerEvent, StreamFramer } from '@sipwake/sip-parser';
 import type { TimerHandle } from '../clock.js';
-import type { InboundDispatcher } from './inbound.js';
+import { parseWhole, type InboundDispatcher } from './inbound.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { Pipe } from './pipe.js';
 import type { Endpoint, Flow, FlowCloseReason, TransportProtocol } from './types.js';
@@ -171,18 +166,9 @@ export function openConnection(init: ConnectionInit): Connection {
   const receiveWholeMessage = (bytes: Buffer): void => {
     if (bytes.equals(PING)) return handle({ type: 'ping' });
     if (bytes.equals(PONG)) return handle({ type: 'pong' });
-    let message;
-    try {
-      message = parseMessage(bytes, {
-        datagram: true,
-        maxHeaderBytes: options.maxMessageBytes,
-        maxBodyBytes: options.maxMessageBytes,
-      });
-    } catch (error) {
-      inbound.invalid(bytes, error instanceof Error ? error : new Error(String(error)), flow);
-      return;
-    }
-    inbound.message(message, bytes, flow);
+    const message = parseWhole(bytes, options.maxMessageBytes);
+    if (message instanceof Error) inbound.invalid(bytes, message, flow);
+    else inbound.message(message, bytes, flow);
   };
 
   const stopTimers = (): void => {

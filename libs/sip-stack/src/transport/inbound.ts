@@ -1,6 +1,6 @@
 // Where received messages go up: the received/rport stamp on requests, then the handlers the
 // layer above registered. Shared by the socket transports and the in-memory one.
-import type { SipMessage } from '@sipwake/sip-parser';
+import { parseMessage, type SipMessage } from '@sipwake/sip-parser';
 import type { TransportLog } from './options.js';
 import type { Flow, FlowClosed, Inbound, InboundInvalid } from './types.js';
 import { stampReceived } from './via.js';
@@ -13,6 +13,25 @@ export interface InboundDispatcher {
   invalid(bytes: Buffer, error: Error, flow: Flow): void;
   onFlowClosed(handler: (closed: FlowClosed) => void): void;
   flowClosed(closed: FlowClosed): void;
+}
+
+/**
+ * A message its datagram or WebSocket message bounds (RFC 3261 §18.3, RFC 7118 §5.2), parsed
+ * whole; the parse error when it does not parse. Sizes are limited to `maxBytes` when given.
+ */
+export function parseWhole(bytes: Buffer, maxBytes?: number): SipMessage | Error {
+  try {
+    return parseMessage(bytes, {
+      datagram: true,
+      ...(maxBytes === undefined ? {} : { maxHeaderBytes: maxBytes, maxBodyBytes: maxBytes }),
+    });
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function createInboundDispatcher(log: TransportLog): InboundDispatcher {
@@ -44,7 +63,7 @@ export function createInboundDispatcher(log: TransportLog): InboundDispatcher {
         try {
           stampReceived(message, flow.remote);
         } catch (error) {
-          invalid(bytes, error instanceof Error ? error : new Error(String(error)), flow);
+          invalid(bytes, asError(error), flow);
           return;
         }
       }

@@ -2,12 +2,12 @@
 // other through the real parser (the serialized bytes are parsed on delivery), with optional
 // loss and duplication of datagrams for retransmission tests. Streams are reliable and keep
 // connection ids, as the socket transports do.
-import { createStreamFramer, parseMessage, serializeMessage } from '@sipwake/sip-parser';
-import type { SipMessage, StreamFramer } from '@sipwake/sip-parser';
+import { createStreamFramer, serializeMessage } from '@sipwake/sip-parser';
+import type { StreamFramer } from '@sipwake/sip-parser';
 import type { Clock } from '../clock.js';
 import { sameAddress } from './address.js';
 import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
-import { createInboundDispatcher } from './inbound.js';
+import { createInboundDispatcher, parseWhole } from './inbound.js';
 import type { InboundDispatcher } from './inbound.js';
 import type { BoundListen } from './listener.js';
 import type { TransportLog } from './options.js';
@@ -130,14 +130,9 @@ export function createMemoryNetwork(networkOptions: MemoryNetworkOptions = {}): 
 
   const deliverDatagram = (to: Node, bytes: Buffer, flow: Flow): void => {
     if (!to.running) return;
-    let message: SipMessage;
-    try {
-      message = parseMessage(bytes, { datagram: true });
-    } catch (error) {
-      to.inbound.invalid(bytes, error instanceof Error ? error : new Error(String(error)), flow);
-      return;
-    }
-    to.inbound.message(message, bytes, flow);
+    const message = parseWhole(bytes);
+    if (message instanceof Error) to.inbound.invalid(bytes, message, flow);
+    else to.inbound.message(message, bytes, flow);
   };
 
   const closeConnection = (id: string, reason: FlowCloseReason = 'peer'): void => {

@@ -2,10 +2,9 @@
 // replies to what we send come back to the listening port.
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { parseMessage } from '@sipwake/sip-parser';
 import { addressFamily, unmapIPv4 } from './address.js';
 import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
-import type { InboundDispatcher } from './inbound.js';
+import { parseWhole, type InboundDispatcher } from './inbound.js';
 import type { BoundListen } from './listener.js';
 import type { ResolvedTransportOptions } from './options.js';
 import type { Endpoint, Flow, ListenOptions, SendTarget } from './types.js';
@@ -95,24 +94,15 @@ function receive(
     return;
   }
   if (KEEP_ALIVE.test(bytes.toString('latin1'))) return;
-  let message;
-  try {
-    // RFC 3261 §18.3: in a datagram the datagram bounds the message.
-    message = parseMessage(bytes, {
-      datagram: true,
-      maxHeaderBytes: options.maxMessageBytes,
-      maxBodyBytes: options.maxMessageBytes,
-    });
-  } catch (error) {
-    const startLine = bytes.subarray(0, 512).toString('latin1');
-    if (REQUEST_LINE.test(startLine)) {
-      inbound.invalid(bytes, error instanceof Error ? error : new Error(String(error)), flow);
-    } else {
-      options.log.debug({ flow, err: error }, 'unparseable datagram dropped');
-    }
-    return;
+  // RFC 3261 §18.3: in a datagram the datagram bounds the message.
+  const message = parseWhole(bytes, options.maxMessageBytes);
+  if (!(message instanceof Error)) {
+    inbound.message(message, bytes, flow);
+  } else if (REQUEST_LINE.test(bytes.subarray(0, 512).toString('latin1'))) {
+    inbound.invalid(bytes, message, flow);
+  } else {
+    options.log.debug({ flow, err: message }, 'unparseable datagram dropped');
   }
-  inbound.message(message, bytes, flow);
 }
 
 function bind(socket: Socket, listen: ListenOptions): Promise<BoundListen> {
