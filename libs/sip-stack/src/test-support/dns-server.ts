@@ -3,6 +3,7 @@
 // known names without the asked type an empty NOERROR answer (NODATA).
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
+import type { NaptrRecord } from '../dns/types.js';
 
 export interface ZoneEntry {
   readonly A?: readonly { readonly address: string; readonly ttl?: number }[];
@@ -14,15 +15,7 @@ export interface ZoneEntry {
     readonly target: string;
     readonly ttl?: number;
   }[];
-  readonly NAPTR?: readonly {
-    readonly order: number;
-    readonly preference: number;
-    readonly flags: string;
-    readonly service: string;
-    readonly regexp: string;
-    readonly replacement: string;
-    readonly ttl?: number;
-  }[];
+  readonly NAPTR?: readonly NaptrRecord[];
   /** Answer every question for this name with this response code instead. */
   readonly rcode?: 'SERVFAIL' | 'REFUSED' | 'NXDOMAIN';
 }

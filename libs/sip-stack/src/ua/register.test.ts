@@ -2,7 +2,7 @@ import { createResponse, type SipRequest } from '@sipwake/sip-parser';
 import { createDigestClient } from '../digest/client.js';
 import { createUaPair, type UaPair } from '../test-support/ua-pair.js';
 import type { ServerTransaction } from '../transaction/types.js';
-import { createRegistration, type Registration } from './register.js';
+import { createRegistration, type Registration, type RegistrationOptions } from './register.js';
 
 const CHALLENGE: [string, string] = [
   'WWW-Authenticate',
@@ -45,16 +45,21 @@ describe('createRegistration', () => {
       seen.push(tx.request);
       answer(tx);
     });
-    registration = createRegistration({
+    registration = aliceRegistration();
+  });
+  afterEach(() => pair.stop());
+
+  /** alice@example.test registering from the near side at the far side, with her password. */
+  const aliceRegistration = (extra: Partial<RegistrationOptions> = {}): Registration =>
+    createRegistration({
       layer: pair.near.layer,
       target: pair.far.target,
       registrar: 'sip:example.test',
       aor: 'sip:alice@example.test',
       contact: `sip:alice@127.0.0.1:${pair.near.port}`,
       digest: createDigestClient({ credentials: { username: 'alice', password: 'secret' } }),
+      ...extra,
     });
-  });
-  afterEach(() => pair.stop());
 
   it('registers through a challenge and reads the granted expiry from its own Contact', async () => {
     const result = await registration.register(3600);
@@ -121,16 +126,7 @@ describe('createRegistration', () => {
   });
 
   it('continues an existing binding from a stored Call-ID and CSeq', async () => {
-    const resumed = createRegistration({
-      layer: pair.near.layer,
-      target: pair.far.target,
-      registrar: 'sip:example.test',
-      aor: 'sip:alice@example.test',
-      contact: `sip:alice@127.0.0.1:${pair.near.port}`,
-      digest: createDigestClient({ credentials: { username: 'alice', password: 'secret' } }),
-      callId: 'kept@shard-1',
-      lastCseq: 41,
-    });
+    const resumed = aliceRegistration({ callId: 'kept@shard-1', lastCseq: 41 });
     await resumed.register(60);
     expect(seen.map((r) => `${r.callId()} ${r.cseq().seq}`)).toEqual([
       'kept@shard-1 42',
