@@ -43,7 +43,7 @@ export function createRequest(opts: CreateRequestOptions): SipRequest {
   if (opts.uri.length === 0 || /[\s]/.test(opts.uri)) {
     throw new SipParseError(ParseErrorCode.BadRequestUri, 'Request-URI empty or with whitespace');
   }
-  const headers = new HeaderList(undefined, '', []);
+  const headers = new HeaderList(undefined, '');
   for (const [name, value] of opts.headers ?? []) headers.append(name, value);
   return new Request(
     headers,
@@ -73,7 +73,7 @@ export function createResponse(
     throw new SipParseError(ParseErrorCode.BadStatus, 'reason phrase holds CR or LF');
   }
   const src = (request as unknown as Request).headers;
-  const headers = new HeaderList(undefined, '', []);
+  const headers = new HeaderList(undefined, '');
   const n = src.size();
   for (let k = 0; k < n; k++) if (src.idAt(k) === H_VIA) headers.append('Via', src.valueAt(k));
   const copy = (id: number, name: string, value?: string): void => {

@@ -1,30 +1,27 @@
 // The ordered header fields of a message. A parsed message keeps offsets into its buffer
-// (6 numbers per field, see ENTRY_*) and decodes a value only when asked; the first edit turns
-// the fields into plain arrays. Every edit bumps `gen`, which the typed caches follow.
-import { C_TOKEN, CHARS } from './chars.js';
+// (ENTRY_SIZE numbers per field, see ENTRY_*) and decodes a value only when asked. An edit
+// does not copy the fields: the list becomes references, to a scanned field (an index, ≥ 0) or
+// to a field added by an edit (~index into `added`), so that the serializer can copy every
+// untouched line from the buffer. Every edit bumps `gen`, which the typed caches follow.
+import { C_TOKEN, CHARS, TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { H_UNKNOWN, canonicalName, headerId, lowerName } from './header-names.js';
 import type { SipHeaders } from './types.js';
 
-export const ENTRY_SIZE = 6;
-export const ENTRY_ID = 0;
+/** Numbers per scanned field: key, name start, value start, value end (offsets in the text). */
+export const ENTRY_SIZE = 4;
+/** `id << 2 | flags`: the header id (H_UNKNOWN = -1 too) is `key >> 2`, the flags `key & 3`. */
+export const ENTRY_KEY = 0;
 export const ENTRY_NAME_START = 1;
-export const ENTRY_NAME_END = 2;
-export const ENTRY_VALUE_START = 3;
-export const ENTRY_VALUE_END = 4;
-export const ENTRY_FLAGS = 5;
+export const ENTRY_VALUE_START = 2;
+export const ENTRY_VALUE_END = 3;
 /** The value spans folded lines: replace each fold by one SP (RFC 3261 §7.3.1). */
 export const FLAG_FOLDED = 1;
 /** The value holds octets above 0x7F: decode it as UTF-8. */
 export const FLAG_UTF8 = 2;
 
-interface Edit {
-  readonly id: number;
-  readonly lname: string;
-  readonly spelling: string;
-}
-
-interface Fields {
+/** Fields added by edits (or by building a message), one array per property. */
+interface Added {
   readonly ids: number[];
   /** Lower-case full names. */
   readonly names: string[];
@@ -57,54 +54,72 @@ function checkValue(value: string, header: string): void {
 
 export class HeaderList implements SipHeaders {
   /** Bumped by every edit. */
-  gen = 0;
-  private buf: Buffer | undefined;
-  private text: string;
-  private e: number[];
-  private list: Fields | undefined;
+  gen: number;
+  /** @internal The scanned fields (scan.ts fills them): ENTRY_SIZE numbers each. */
+  scanned: number[];
+  /** @internal How many fields were scanned. */
+  count: number;
+  /** Set by `source` and `rawLine`: a range in the string or buffer they refer to. */
+  srcStart: number;
+  srcEnd: number;
+  private readonly buf: Buffer | undefined;
+  /** @internal The message text (latin1) the scanned fields' offsets refer to; '' if built. */
+  readonly text: string;
+  /** After the first edit (always for a built message): the fields as references. */
+  private refs: number[] | undefined;
+  private added: Added | undefined;
 
-  /** Fields of a parsed message: `text` is `buf` decoded as latin1 up to the body. */
-  constructor(buf: Buffer | undefined, text: string, entries: number[]) {
+  /** Fields of a parsed message (`text` is `buf` decoded as latin1 up to the body), or none. */
+  constructor(buf: Buffer | undefined, text: string) {
+    this.gen = 0;
+    this.scanned = buf === undefined ? [] : new Array<number>(16 * ENTRY_SIZE);
+    this.count = 0;
+    this.srcStart = 0;
+    this.srcEnd = 0;
     this.buf = buf;
     this.text = text;
-    this.e = entries;
-    this.list = buf === undefined ? { ids: [], names: [], spellings: [], values: [] } : undefined;
+    this.refs = buf === undefined ? [] : undefined;
+    this.added = undefined;
   }
 
   size(): number {
-    return this.list === undefined ? this.e.length / ENTRY_SIZE : this.list.ids.length;
+    return this.refs === undefined ? this.count : this.refs.length;
+  }
+
+  /** The reference of field k: a scanned field's index (≥ 0), or ~index into `added`. */
+  private ref(k: number): number {
+    return this.refs === undefined ? k : this.refs[k]!;
   }
 
   idAt(k: number): number {
-    return this.list === undefined ? this.e[k * ENTRY_SIZE]! : this.list.ids[k]!;
+    const r = this.ref(k);
+    return r >= 0 ? this.scanned[r * ENTRY_SIZE]! >> 2 : this.added!.ids[~r]!;
   }
 
   valueAt(k: number): string {
-    if (this.list !== undefined) return this.list.values[k]!;
-    const o = k * ENTRY_SIZE;
-    const e = this.e;
-    const flags = e[o + ENTRY_FLAGS]!;
-    if (flags === 0) return this.text.substring(e[o + ENTRY_VALUE_START]!, e[o + ENTRY_VALUE_END]!);
+    const r = this.ref(k);
+    if (r < 0) return this.added!.values[~r]!;
+    const o = r * ENTRY_SIZE;
+    const e = this.scanned;
+    const flags = e[o + ENTRY_KEY]! & 3;
+    const vs = e[o + ENTRY_VALUE_START]!;
+    const ve = e[o + ENTRY_VALUE_END]!;
+    if (flags === 0) return this.text.substring(vs, ve);
     const v =
-      (flags & FLAG_UTF8) !== 0
-        ? this.buf!.toString('utf8', e[o + ENTRY_VALUE_START]!, e[o + ENTRY_VALUE_END]!)
-        : this.text.substring(e[o + ENTRY_VALUE_START]!, e[o + ENTRY_VALUE_END]!);
+      (flags & FLAG_UTF8) !== 0 ? this.buf!.toString('utf8', vs, ve) : this.text.substring(vs, ve);
     return (flags & FLAG_FOLDED) !== 0 ? unfold(v) : v;
   }
-
-  /** Set by `source`: the range of the value in the string it returned. */
-  srcStart = 0;
-  srcEnd = 0;
 
   /**
    * The string that holds field k's value, its range in `srcStart`/`srcEnd`: the message text
    * itself for a one-line ASCII value (no copy; a CR follows the range), else the decoded value.
    */
   source(k: number): string {
-    if (this.list === undefined) {
-      const o = k * ENTRY_SIZE;
-      const e = this.e;
-      if (e[o + ENTRY_FLAGS] === 0) {
+    const r = this.ref(k);
+    if (r >= 0) {
+      const o = r * ENTRY_SIZE;
+      const e = this.scanned;
+      if ((e[o + ENTRY_KEY]! & 3) === 0) {
         this.srcStart = e[o + ENTRY_VALUE_START]!;
         this.srcEnd = e[o + ENTRY_VALUE_END]!;
         return this.text;
@@ -117,21 +132,58 @@ export class HeaderList implements SipHeaders {
   }
 
   nameAt(k: number): string {
-    if (this.list !== undefined) return this.list.names[k]!;
-    const id = this.idAt(k);
-    return id === H_UNKNOWN ? this.writtenName(k).toLowerCase() : lowerName(id);
+    const r = this.ref(k);
+    if (r < 0) return this.added!.names[~r]!;
+    const id = this.scanned[r * ENTRY_SIZE]! >> 2;
+    return id === H_UNKNOWN ? this.writtenName(r).toLowerCase() : lowerName(id);
   }
 
   /** The name as the serializer writes it. */
   spellingAt(k: number): string {
-    if (this.list !== undefined) return this.list.spellings[k]!;
-    const id = this.idAt(k);
-    return id === H_UNKNOWN ? this.writtenName(k) : canonicalName(id);
+    const r = this.ref(k);
+    if (r < 0) return this.added!.spellings[~r]!;
+    const id = this.scanned[r * ENTRY_SIZE]! >> 2;
+    return id === H_UNKNOWN ? this.writtenName(r) : canonicalName(id);
   }
 
-  private writtenName(k: number): string {
-    const o = k * ENTRY_SIZE;
-    return this.text.substring(this.e[o + ENTRY_NAME_START]!, this.e[o + ENTRY_NAME_END]!);
+  /** The name of scanned field r as written (a token, which the scanner checked). */
+  private writtenName(r: number): string {
+    const s = this.text;
+    const ns = this.scanned[r * ENTRY_SIZE + ENTRY_NAME_START]!;
+    let ne = ns;
+    while (TOKEN_CHARS[s.charCodeAt(ne)] === 1) ne++;
+    return s.substring(ns, ne);
+  }
+
+  /**
+   * True when field k is a scanned line written exactly as the serializer would write it
+   * (`Spelling: value` CRLF, one line, ASCII): its octets, CRLF included, are then
+   * `text[srcStart, srcEnd)`.
+   */
+  rawLine(k: number): boolean {
+    const r = this.ref(k);
+    if (r < 0) return false;
+    const o = r * ENTRY_SIZE;
+    const e = this.scanned;
+    const key = e[o + ENTRY_KEY]!;
+    if ((key & 3) !== 0) return false;
+    const s = this.text;
+    const ns = e[o + ENTRY_NAME_START]!;
+    const vs = e[o + ENTRY_VALUE_START]!;
+    const ve = e[o + ENTRY_VALUE_END]!;
+    const id = key >> 2;
+    const spelling = id === H_UNKNOWN ? '' : canonicalName(id);
+    const ne = id === H_UNKNOWN ? vs - 2 : ns + spelling.length;
+    if (vs !== ne + 2 || s.charCodeAt(ne) !== 58 || s.charCodeAt(ne + 1) !== 32) return false;
+    const last = s.charCodeAt(ne - 1); // no SP or HTAB between the name and the colon
+    if (last === 32 || last === 9) return false;
+    if (s.charCodeAt(ve) !== 13 || s.charCodeAt(ve + 1) !== 10) return false;
+    for (let i = 0; i < spelling.length; i++) {
+      if (s.charCodeAt(ns + i) !== spelling.charCodeAt(i)) return false;
+    }
+    this.srcStart = ns;
+    this.srcEnd = ve + 2;
+    return true;
   }
 
   private matches(k: number, id: number, lname: string): boolean {
@@ -189,95 +241,80 @@ export class HeaderList implements SipHeaders {
 
   set(name: string, value: string | readonly string[]): void {
     const values = typeof value === 'string' ? [value] : value;
-    const e = this.prepare(name, values);
-    const f = this.fields();
+    const id = this.prepare(name, values);
+    const lname = id === H_UNKNOWN ? name.toLowerCase() : '';
+    const refs = this.edited();
     let first = -1;
     let count = 0;
-    for (let k = 0; k < f.names.length; k++) {
-      if (f.names[k] !== e.lname) continue;
+    for (let k = 0; k < refs.length; k++) {
+      if (!this.matches(k, id, lname)) continue;
       if (first < 0) first = k;
       count++;
     }
     if (count === 1 && values.length === 1) {
       // The usual edit (a proxy rewriting one field): in place.
-      f.spellings[first] = e.spelling;
-      f.values[first] = values[0]!;
+      refs[first] = this.add(id, name, values[0]!);
       return;
     }
-    const at = first < 0 ? f.names.length : first;
-    const next: Fields = { ids: [], names: [], spellings: [], values: [] };
-    for (let k = 0; k <= f.names.length; k++) {
-      if (k === at) for (const v of values) push(next, e.id, e.lname, e.spelling, v);
-      if (k < f.names.length && f.names[k] !== e.lname) {
-        push(next, f.ids[k]!, f.names[k]!, f.spellings[k]!, f.values[k]!);
-      }
+    const at = first < 0 ? refs.length : first;
+    const next: number[] = [];
+    for (let k = 0; k <= refs.length; k++) {
+      if (k === at) for (const v of values) next.push(this.add(id, name, v));
+      if (k < refs.length && !this.matches(k, id, lname)) next.push(refs[k]!);
     }
-    this.list = next;
+    this.refs = next;
   }
 
   append(name: string, value: string): void {
-    const e = this.prepare(name, [value]);
-    push(this.fields(), e.id, e.lname, e.spelling, value);
+    const id = this.prepare(name, [value]);
+    this.edited().push(this.add(id, name, value));
   }
 
   prepend(name: string, value: string): void {
-    const e = this.prepare(name, [value]);
-    const f = this.fields();
-    let at = f.names.indexOf(e.lname);
-    if (at < 0) at = 0;
-    f.ids.splice(at, 0, e.id);
-    f.names.splice(at, 0, e.lname);
-    f.spellings.splice(at, 0, e.spelling);
-    f.values.splice(at, 0, value);
+    const id = this.prepare(name, [value]);
+    const lname = id === H_UNKNOWN ? name.toLowerCase() : '';
+    const refs = this.edited();
+    let at = 0;
+    while (at < refs.length && !this.matches(at, id, lname)) at++;
+    if (at === refs.length) at = 0;
+    refs.splice(at, 0, this.add(id, name, value));
   }
 
   delete(name: string): void {
-    const e = this.prepare(name, []);
-    const f = this.fields();
-    if (f.names.indexOf(e.lname) < 0) return;
-    const next: Fields = { ids: [], names: [], spellings: [], values: [] };
-    for (let k = 0; k < f.names.length; k++) {
-      if (f.names[k] !== e.lname) push(next, f.ids[k]!, f.names[k]!, f.spellings[k]!, f.values[k]!);
-    }
-    this.list = next;
+    const id = this.prepare(name, []);
+    const lname = id === H_UNKNOWN ? name.toLowerCase() : '';
+    const refs = this.edited();
+    const next: number[] = [];
+    for (let k = 0; k < refs.length; k++) if (!this.matches(k, id, lname)) next.push(refs[k]!);
+    if (next.length !== refs.length) this.refs = next;
   }
 
-  /** Validates an edit: the field's id, lower-case name and written spelling. */
-  private prepare(name: string, values: readonly string[]): Edit {
+  /** Validates an edit; returns the header id of `name`. */
+  private prepare(name: string, values: readonly string[]): number {
     checkName(name);
     const id = headerId(name);
     const lname = id === H_UNKNOWN ? name.toLowerCase() : lowerName(id);
     for (const v of values) checkValue(v, lname);
-    return { id, lname, spelling: id === H_UNKNOWN ? name : canonicalName(id) };
+    return id;
   }
 
-  /** The fields as arrays (switching to them on the first edit); bumps the generation. */
-  private fields(): Fields {
+  /** The fields as references (switching to them on the first edit); bumps the generation. */
+  private edited(): number[] {
     this.gen++;
-    return this.materialize();
+    if (this.refs !== undefined) return this.refs;
+    const refs = new Array<number>(this.count);
+    for (let k = 0; k < this.count; k++) refs[k] = k;
+    this.refs = refs;
+    return refs;
   }
 
-  private materialize(): Fields {
-    if (this.list !== undefined) return this.list;
-    const n = this.size();
-    const f: Fields = { ids: [], names: [], spellings: [], values: [] };
-    for (let k = 0; k < n; k++) {
-      f.ids.push(this.idAt(k));
-      f.names.push(this.nameAt(k));
-      f.spellings.push(this.spellingAt(k));
-      f.values.push(this.valueAt(k));
-    }
-    this.list = f;
-    this.buf = undefined;
-    this.text = '';
-    this.e = [];
-    return f;
+  /** Records an added field; returns its reference. */
+  private add(id: number, name: string, value: string): number {
+    const a = (this.added ??= { ids: [], names: [], spellings: [], values: [] });
+    a.ids.push(id);
+    a.names.push(id === H_UNKNOWN ? name.toLowerCase() : lowerName(id));
+    a.spellings.push(id === H_UNKNOWN ? name : canonicalName(id));
+    a.values.push(value);
+    return ~(a.ids.length - 1);
   }
-}
-
-function push(f: Fields, id: number, lname: string, spelling: string, value: string): void {
-  f.ids.push(id);
-  f.names.push(lname);
-  f.spellings.push(spelling);
-  f.values.push(value);
 }

@@ -38,6 +38,8 @@ import { parseUri } from './uri.js';
 export interface RawSpan {
   readonly buf: Buffer;
   readonly start: number;
+  /** Where the header fields begin (after the start line's CRLF). */
+  readonly headStart: number;
   readonly bodyStart: number;
   readonly end: number;
 }

@@ -79,9 +79,9 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   const tEnd = textEnd(buf, start, maxHeader);
   const text = (buf as unknown as Latin1Slicer).latin1Slice(0, tEnd);
   const line = parseStartLine(text, start);
-  const entries: number[] = new Array<number>(96);
+  const headers = new HeaderList(buf, text);
   const ascii = isAscii(tEnd === len ? buf : buf.subarray(0, tEnd));
-  const bodyStart = scanHeaders(text, line.next, datagram, ascii, start + maxHeader, entries);
+  const bodyStart = scanHeaders(text, line.next, datagram, ascii, start + maxHeader, headers);
   if (bodyStart - start > maxHeader) err(ParseErrorCode.HeaderTooLarge, 'header too large', start);
 
   // Counts of the fields checked here and the first one's index (count << 8 | index would do,
@@ -100,8 +100,10 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   let maxFwdK = -1;
   let clCount = 0;
   let cl = -1;
-  for (let o = 0; o < entries.length; o += ENTRY_SIZE) {
-    switch (entries[o]) {
+  const entries = headers.scanned;
+  const end = headers.count * ENTRY_SIZE;
+  for (let o = 0; o < end; o += ENTRY_SIZE) {
+    switch (entries[o]! >> 2) {
       case H_VIA:
         if (via++ === 0) viaK = o / ENTRY_SIZE;
         break;
@@ -154,8 +156,7 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   if (maxFwd > 1)
     err(ParseErrorCode.DuplicateHeader, 'Max-Forwards twice', undefined, 'max-forwards');
 
-  const headers = new HeaderList(buf, text, entries);
-  const span = { buf, start, bodyStart, end: bodyEnd };
+  const span = { buf, start, headStart: line.next, bodyStart, end: bodyEnd };
   let msg: MessageBase;
   if (line.isRequest) {
     const method = methodName(text, start, line.methodEnd);

@@ -7,7 +7,13 @@
 // LF is an error (a peer that reads it as a line end would see other fields than we do).
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { NAME_TRIE, TRIE_ROOT } from './header-names.js';
-import { FLAG_FOLDED, FLAG_UTF8 } from './headers.js';
+import { ENTRY_SIZE, FLAG_FOLDED, FLAG_UTF8 } from './headers.js';
+
+/** Where the scanner records the fields (a HeaderList). */
+export interface ScanTarget {
+  scanned: number[];
+  count: number;
+}
 
 function err(code: ParseErrorCode, message: string, offset: number): never {
   throw new SipParseError(code, message, { offset });
@@ -20,7 +26,8 @@ function hasHighChar(s: string, from: number, to: number): boolean {
 
 /**
  * Scans header fields of `s` (latin1) from `i`, the first character after the start line, and
- * pushes 6 numbers per field to `out`. Returns the index of the first body octet. Without a
+ * records ENTRY_SIZE numbers per field in `out.scanned` (see headers.ts ENTRY_*), their number
+ * in `out.count`. Returns the index of the first body octet. Without a
  * closing empty line the end of a datagram ends the header section (RFC 4475 baddn); on a
  * stream it is an error. `ascii` says the whole buffer is 7-bit (no value needs UTF-8).
  */
@@ -30,15 +37,16 @@ export function scanHeaders(
   datagram: boolean,
   ascii: boolean,
   limit: number,
-  out: number[],
+  out: ScanTarget,
 ): number {
   const len = s.length;
   const { code, next, id: trieId } = NAME_TRIE;
+  const e = out.scanned;
   let n = 0;
   for (;;) {
     if (i >= len) {
       if (!datagram) err(ParseErrorCode.IncompleteHeaders, 'header section not terminated', i);
-      out.length = n;
+      out.count = n / ENTRY_SIZE;
       return len;
     }
     if (i > limit) err(ParseErrorCode.HeaderTooLarge, 'header section too large', i);
@@ -46,7 +54,7 @@ export function scanHeaders(
     let c = s.charCodeAt(i);
     if (c === 13) {
       if (s.charCodeAt(i + 1) !== 10) err(ParseErrorCode.BadLineEnd, 'CR without LF', i);
-      out.length = n;
+      out.count = n / ENTRY_SIZE;
       return i + 2;
     }
     // The name runs to the colon (RFC 3261 §7.3.1: HCOLON = *( SP / HTAB ) ":" SWS); walking
@@ -91,13 +99,11 @@ export function scanHeaders(
       else break;
     }
     if (!ascii && hasHighChar(s, vs, ve)) flags |= FLAG_UTF8;
-    out[n] = id;
-    out[n + 1] = ns;
-    out[n + 2] = ne;
-    out[n + 3] = vs;
-    out[n + 4] = ve;
-    out[n + 5] = flags;
-    n += 6;
+    e[n] = (id << 2) | flags; // ENTRY_KEY
+    e[n + 1] = ns;
+    e[n + 2] = vs;
+    e[n + 3] = ve;
+    n += ENTRY_SIZE;
     i = eol + 2;
   }
 }

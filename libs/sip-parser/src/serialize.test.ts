@@ -64,6 +64,79 @@ describe('serializeMessage', () => {
     expect(msg.requestUri().host).toBe('192.0.2.4');
   });
 
+  test('an edit changes only the edited line: the others are the received octets', () => {
+    for (const bytes of TYPICAL) {
+      const msg = parseMessage(bytes);
+      msg.headers.set('Call-ID', 'edited@example.com');
+      const text = bytes.toString('latin1');
+      const expected = text.replace(
+        /\r\nCall-ID: [^\r]*\r\n/,
+        '\r\nCall-ID: edited@example.com\r\n',
+      );
+      expect(expected).not.toBe(text);
+      expect(serializeMessage(msg).toString('latin1')).toBe(expected);
+    }
+  });
+
+  test('prepend, append, delete and several values keep the untouched lines in order', () => {
+    const msg = parseMessage(INVITE);
+    msg.headers.prepend('Via', 'SIP/2.0/UDP proxy.example.com;branch=z9hG4bKp1');
+    msg.headers.delete('Subject');
+    msg.headers.set('Record-Route', ['<sip:p1.example.com;lr>', '<sip:p2.example.com;lr>']);
+    msg.headers.append('X-Edge', 'one');
+    const again = parseMessage(serializeMessage(msg));
+    expect(fields(again)).toEqual(fields(msg));
+    expect(again.headers.entries()[0]).toEqual([
+      'via',
+      'SIP/2.0/UDP proxy.example.com;branch=z9hG4bKp1',
+    ]);
+    expect(again.body.equals(parseMessage(INVITE).body)).toBe(true);
+    expect(again.contentLength()).toBe(again.body.length);
+  });
+
+  test('lines the rebuild writes otherwise are rebuilt, not copied', () => {
+    const odd = Buffer.from(
+      'OPTIONS sip:b@c SIP/2.0\r\nvia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom:<sip:a@b>;tag=1\r\n' +
+        'To:  <sip:b@c>  \r\nCall-ID : x@y\r\nCSeq:\t1 OPTIONS\r\nX-Odd  : v\r\nX-Fine: w\r\n' +
+        'Content-Length: 00\r\n\r\n',
+    );
+    const msg = parseMessage(odd);
+    msg.headers.append('X-New', 'n');
+    expect(serializeMessage(msg).toString()).toBe(
+      'OPTIONS sip:b@c SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n' +
+        'To: <sip:b@c>\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\nX-Odd: v\r\nX-Fine: w\r\n' +
+        'Content-Length: 0\r\nX-New: n\r\n\r\n',
+    );
+  });
+
+  test('UTF-8 in a received line and in an edit goes out as UTF-8', () => {
+    const msg = parseMessage(
+      Buffer.from(
+        'MESSAGE sip:b@c SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n' +
+          'From: "Zoë" <sip:a@b>;tag=1\r\nTo: <sip:b@c>\r\nCall-ID: x@y\r\nCSeq: 1 MESSAGE\r\n' +
+          'Content-Length: 7\r\n\r\nGrüße',
+        'utf8',
+      ),
+    );
+    msg.headers.set('Subject', 'Café');
+    const again = parseMessage(serializeMessage(msg));
+    expect(again.from().displayName).toBe('Zoë');
+    expect(again.headers.get('subject')).toBe('Café');
+    expect(again.body.toString('utf8')).toBe('Grüße');
+  });
+
+  test('a datagram without the empty line gets one before the body', () => {
+    const msg = parseMessage(
+      Buffer.from(
+        'OPTIONS sip:b@c SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n' +
+          'To: <sip:b@c>\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\n',
+      ),
+      { datagram: true },
+    );
+    msg.headers.append('X-New', 'n');
+    expect(serializeMessage(msg).toString()).toMatch(/\r\nX-New: n\r\nContent-Length: 0\r\n\r\n$/);
+  });
+
   test('UTF-8 values survive a rebuild', () => {
     const msg = createRequest({
       method: 'MESSAGE',

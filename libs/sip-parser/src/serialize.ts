@@ -1,12 +1,27 @@
 // SipMessage → bytes. An untouched parsed message goes out as the bytes it came from; any
 // other is rebuilt: start line, header fields in order under their full names, a Content-Length
-// that matches the body, the empty line, the body (RFC 3261 §7, §20.14).
+// that matches the body, the empty line, the body (RFC 3261 §7, §20.14). A line of a parsed
+// message that reads exactly as the rebuild would write it (full name, ": ", the value, one
+// line) is copied from the received octets instead of being decoded and encoded again.
+//
+// The output is put together as one latin1 string (one character per octet: received octets
+// as they were, text in UTF-8) and written into the Buffer in one go: each Buffer operation in
+// Node costs about as much as building the whole string.
 import { H_CONTENT_LENGTH } from './header-names.js';
 import { Request, Response, type MessageBase } from './message.js';
 import type { SipMessage } from './types.js';
 
-function untouched(msg: MessageBase): boolean {
-  if (msg.span === undefined || msg.headers.gen !== 0 || msg.bodyEdited) return false;
+/** Node's Buffer has this undocumented fast path of `write(s, offset, length, 'latin1')`. */
+interface Latin1Writer {
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+/** Node's Buffer has this undocumented fast path of `toString('latin1', …)`. */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+function startLineUntouched(msg: MessageBase): boolean {
   if (msg instanceof Request) return !msg.uriEdited && msg.method === msg.origMethod;
   if (msg instanceof Response) {
     return msg.status === msg.origStatus && msg.reason === msg.origReason;
@@ -14,39 +29,91 @@ function untouched(msg: MessageBase): boolean {
   return false;
 }
 
-/** The start line and header section (with its closing empty line) of a message. */
-export function headSection(msg: SipMessage, bodyLength: number): string {
-  let out =
-    msg.type === 'request'
-      ? `${msg.method} ${msg.uri} SIP/2.0\r\n`
-      : `SIP/2.0 ${msg.status} ${msg.reason}\r\n`;
-  const h = (msg as unknown as MessageBase).headers;
-  const n = h.size();
-  let wroteLength = false;
-  for (let k = 0; k < n; k++) {
-    if (h.idAt(k) === H_CONTENT_LENGTH) {
-      if (!wroteLength) out += `Content-Length: ${bodyLength}\r\n`;
-      wroteLength = true;
-      continue;
-    }
-    out += h.spellingAt(k) + ': ' + h.valueAt(k) + '\r\n';
-  }
-  if (!wroteLength) out += `Content-Length: ${bodyLength}\r\n`;
-  return out + '\r\n';
+function untouched(msg: MessageBase): boolean {
+  return (
+    msg.span !== undefined && msg.headers.gen === 0 && !msg.bodyEdited && startLineUntouched(msg)
+  );
+}
+
+/** `s` as latin1 characters of its UTF-8 octets (itself when it is ASCII). */
+function octets(s: string): string {
+  if (Buffer.byteLength(s, 'utf8') === s.length) return s;
+  const b = Buffer.from(s, 'utf8');
+  return (b as unknown as Latin1Slicer).latin1Slice(0, b.length);
+}
+
+function startLine(msg: SipMessage): string {
+  return msg.type === 'request'
+    ? `${msg.method} ${msg.uri} SIP/2.0\r\n`
+    : `SIP/2.0 ${msg.status} ${msg.reason}\r\n`;
 }
 
 /** Serializes a message for the wire. */
 export function serializeMessage(msg: SipMessage): Buffer {
   const m = msg as unknown as MessageBase;
+  const span = m.span;
   if (untouched(m)) {
-    const s = m.span!;
+    const s = span!;
     return s.start === 0 && s.end === s.buf.length ? s.buf : s.buf.subarray(s.start, s.end);
   }
+  const h = m.headers;
+  const text = h.text;
+  // The body as received lies in `text` when the whole message was decoded (parse.ts textEnd).
+  const bodyInText = span !== undefined && !m.bodyEdited && span.end <= text.length;
+  const bodyLength = bodyInText ? span.end - span.bodyStart : msg.body.length;
+  // Received octets text[runStart, runEnd) not yet appended to `out`.
+  let out = '';
+  let runStart = 0;
+  let runEnd = 0;
+  const raw = (start: number, end: number): void => {
+    if (start !== runEnd) {
+      if (runEnd > runStart) out += text.substring(runStart, runEnd);
+      runStart = start;
+    }
+    runEnd = end;
+  };
+  const add = (s: string): void => {
+    if (runEnd > runStart) out += text.substring(runStart, runEnd);
+    runStart = runEnd = 0;
+    out += s;
+  };
+  if (span !== undefined && startLineUntouched(m)) raw(span.start, span.headStart);
+  else add(octets(startLine(msg)));
+  const n = h.size();
+  let wroteLength = false;
+  for (let k = 0; k < n; k++) {
+    if (h.idAt(k) === H_CONTENT_LENGTH) {
+      // One Content-Length, where the first one was, giving the length of the body we send.
+      if (!wroteLength) {
+        if (h.rawLine(k) && h.valueAt(k) === String(bodyLength)) raw(h.srcStart, h.srcEnd);
+        else add(`Content-Length: ${bodyLength}\r\n`);
+      }
+      wroteLength = true;
+    } else if (h.rawLine(k)) raw(h.srcStart, h.srcEnd);
+    else add(octets(h.spellingAt(k) + ': ' + h.valueAt(k) + '\r\n'));
+  }
+  if (!wroteLength) add(`Content-Length: ${bodyLength}\r\n`);
+  if (bodyInText) {
+    // The empty line and the body as received (the empty line is copied only when it follows
+    // a copied line: a datagram may end its header section without one).
+    if (runEnd === span.bodyStart - 2 && runEnd > runStart) raw(runEnd, span.end);
+    else {
+      add('\r\n');
+      raw(span.bodyStart, span.end);
+    }
+    add('');
+    return latin1(out, 0);
+  }
+  add('\r\n');
   const body = msg.body;
-  const head = headSection(msg, body.length);
-  const headLen = Buffer.byteLength(head, 'utf8');
-  const out = Buffer.allocUnsafe(headLen + body.length);
-  out.write(head, 0, 'utf8');
-  body.copy(out, headLen);
-  return out;
+  const bytes = latin1(out, body.length);
+  bytes.set(body, out.length);
+  return bytes;
+}
+
+/** A Buffer holding the octets of the latin1 string `s`, and `extra` octets after them. */
+function latin1(s: string, extra: number): Buffer {
+  const b = Buffer.allocUnsafe(s.length + extra);
+  (b as unknown as Latin1Writer).latin1Write(s, 0, s.length);
+  return b;
 }
