@@ -2,9 +2,10 @@
 // listeners. It answers OPTIONS (monitors and load balancers ping with it) and, until the
 // services that handle calls and registrations run in this process, refuses other requests
 // with 503 + Retry-After so that a peer tries elsewhere or later (RFC 3261 §21.5.4).
-import { createResponse, type SipRequest } from '@sipwake/sip-parser';
+import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
 import {
   createTransactionLayer,
+  createUasResponse,
   createTransport,
   systemClock,
   type ListenOptions,
@@ -12,7 +13,6 @@ import {
   type TransactionLayer,
   type Transport,
 } from '@sipwake/sip-stack';
-import { randomBytes } from 'node:crypto';
 
 export interface EndpointLog {
   debug(fields: object, message: string): void;
@@ -42,19 +42,16 @@ export function createSipEndpoint(options: SipEndpointOptions): SipEndpoint {
   let transport: Transport | undefined;
   let layer: TransactionLayer | undefined;
 
-  const answer = (request: SipRequest): ReturnType<typeof createResponse> => {
-    const toTag = request.to().tag === undefined ? randomBytes(6).toString('hex') : undefined;
+  const answer = (request: SipRequest): SipResponse => {
     if (request.method === 'OPTIONS') {
-      return createResponse(request, 200, 'OK', {
-        toTag,
+      return createUasResponse(request, 200, 'OK', {
         headers: [
           ['Allow', ALLOW],
           ['Accept', 'application/sdp'],
         ],
       });
     }
-    return createResponse(request, 503, 'Service Unavailable', {
-      toTag,
+    return createUasResponse(request, 503, 'Service Unavailable', {
       headers: [['Retry-After', retryAfter]],
     });
   };
@@ -85,6 +82,7 @@ export function createSipEndpoint(options: SipEndpointOptions): SipEndpoint {
         );
         transaction.respond(answer(request));
       });
+      // The transaction layer answers what it can with 400; this only leaves a trace.
       transport.onInvalid(({ error, flow }) =>
         log.warn(
           {
