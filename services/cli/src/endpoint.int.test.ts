@@ -70,4 +70,26 @@ describe('the SIP endpoint of sipwake start', () => {
     expect(response.status).toBe(503);
     expect(response.retryAfter()?.seconds).toBe(30);
   });
+
+  it('answers a malformed request with 400 naming the problem', async () => {
+    const local = socket.address().port;
+    const broken = [
+      `OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-broken`,
+      'From: <sip:monitor@127.0.0.1>;tag=m1',
+      'To: <sip:probe@127.0.0.1>',
+      'Call-ID: broken-1@127.0.0.1',
+      'CSeq: abc OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    const reply = once(socket, 'message');
+    socket.send(broken, port, '127.0.0.1');
+    const [bytes] = (await withTimeout(reply, 5000, 'the answer to a broken request')) as [Buffer];
+    // The answer copies the request's own (broken) CSeq line, so it is read as text.
+    const text = bytes.toString('latin1');
+    expect(text).toMatch(/^SIP\/2\.0 400 Bad CSeq\r\n/);
+    expect(text).toMatch(/\r\nCall-ID: broken-1@127\.0\.0\.1\r\n/i);
+  });
 });
