@@ -32,6 +32,7 @@ import type {
   SipUri,
   Via,
 } from './types.js';
+import { parseRequestUri } from './request-uri.js';
 import { parseUri } from './uri.js';
 
 /** Where a parsed message lies in its buffer (for lazy strings and raw re-serialization). */
@@ -229,6 +230,8 @@ export class Request extends MessageBase implements SipRequest {
   private uriText: string | undefined;
   /** @internal the start line as parsed, to tell an edited message from an untouched one. */
   readonly origMethod: string;
+  /** Where a received Request-URI starts in the buffer; -1 for a built request. */
+  private readonly uriOffset: number;
   private cUri: { readonly text: string; readonly uri: SipUri } | undefined;
 
   constructor(
@@ -237,11 +240,13 @@ export class Request extends MessageBase implements SipRequest {
     body: Buffer | undefined,
     method: string,
     uri: string,
+    uriOffset = -1,
   ) {
     super(headers, span, body);
     this.method = method;
     this.origMethod = method;
     this.uriText = uri;
+    this.uriOffset = uriOffset;
   }
 
   get uri(): string {
@@ -256,17 +261,17 @@ export class Request extends MessageBase implements SipRequest {
   /** @internal */
   uriEdited = false;
 
+  /**
+   * A received Request-URI is parsed here, on first use (parseMessage made the light checks of
+   * request-uri.ts): BAD_REQUEST_URI when it does not parse. An assigned one is parsed as a URI.
+   */
   requestUri(): SipUri {
     const text = this.uriText!;
     if (this.cUri === undefined || this.cUri.text !== text) {
-      this.cUri = { text, uri: parseUri(text) };
+      const received = !this.uriEdited && this.uriOffset >= 0;
+      this.cUri = { text, uri: received ? parseRequestUri(text, this.uriOffset) : parseUri(text) };
     }
     return this.cUri.uri;
-  }
-
-  /** @internal set by the parser after its own check of the Request-URI. */
-  primeRequestUri(uri: SipUri): void {
-    this.cUri = { text: this.uriText!, uri };
   }
 }
 

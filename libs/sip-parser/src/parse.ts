@@ -17,10 +17,9 @@ import { Request, Response, type MessageBase } from './message.js';
 import { scanHeaders } from './scan.js';
 import { parseStartLine } from './start-line.js';
 import { methodName } from './methods.js';
-import { NO_PARAMS } from './params.js';
 import * as t from './typed.js';
 import type { ParseOptions, SipMessage } from './types.js';
-import { parseUri } from './uri.js';
+import { checkRequestUri } from './request-uri.js';
 
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -160,10 +159,9 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   let msg: MessageBase;
   if (line.isRequest) {
     const method = methodName(text, start, line.methodEnd);
+    checkRequestUri(text, line.uriStart, line.uriEnd);
     const uri = text.substring(line.uriStart, line.uriEnd);
-    const req = new Request(headers, span, undefined, method, uri);
-    req.primeRequestUri(checkRequestUri(uri, line.uriStart));
-    msg = req;
+    msg = new Request(headers, span, undefined, method, uri, line.uriStart);
   } else {
     const reason = line.reasonUtf8
       ? buf.toString('utf8', line.reasonStart, line.reasonEnd)
@@ -190,21 +188,4 @@ function need(count: number, id: number, many: boolean): void {
   const name = lowerName(id);
   if (count === 0) err(ParseErrorCode.MissingHeader, `no ${name} header`, undefined, name);
   if (count > 1 && !many) err(ParseErrorCode.DuplicateHeader, `${name} twice`, undefined, name);
-}
-
-/** RFC 3261 §19.1.1: a sip/sips Request-URI carries no headers component. */
-function checkRequestUri(uri: string, offset: number) {
-  let parsed;
-  try {
-    parsed = parseUri(uri);
-  } catch (e) {
-    throw new SipParseError(ParseErrorCode.BadRequestUri, `bad Request-URI: ${uri}`, {
-      offset,
-      cause: e,
-    });
-  }
-  if (parsed.headers !== NO_PARAMS) {
-    err(ParseErrorCode.BadRequestUri, 'Request-URI with a headers component', offset);
-  }
-  return parsed;
 }
