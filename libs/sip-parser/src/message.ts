@@ -47,42 +47,62 @@ export interface RawSpan {
 
 const EMPTY_BODY = Buffer.alloc(0);
 
+// Fields are declared (no class-field initialisers) and assigned in the constructors, always in
+// the same order, so that every message of a kind has one hidden class from its construction.
 export class MessageBase {
-  readonly headers: HeaderList;
-  /** @internal the span of a parsed message; undefined for a built one. */
-  readonly span: RawSpan | undefined;
-  private bodyBuf: Buffer | undefined;
+  declare readonly headers: HeaderList;
+  /** The bytes this message was parsed from; undefined for a message built here. */
+  declare readonly raw: Buffer | undefined;
+  /** @internal where a parsed message lies in `raw` (RawSpan); zeros for a built one. */
+  declare readonly start: number;
+  declare readonly headStart: number;
+  declare readonly bodyStart: number;
+  declare readonly end: number;
+  declare private bodyBuf: Buffer | undefined;
   /** @internal true once `body` was assigned. */
-  bodyEdited = false;
-
-  private gen = 0;
+  declare bodyEdited: boolean;
+  declare private gen: number;
   /** @internal caches, filled eagerly by the parser for the fields it checks. */
-  cVia: readonly Via[] | undefined = undefined;
-  cTopVia: Via | undefined = undefined;
-  cFrom: FromTo | undefined = undefined;
-  cTo: FromTo | undefined = undefined;
-  cCallId: string | undefined = undefined;
-  cCseq: CSeq | undefined = undefined;
-  cMaxForwards: number | null | undefined = undefined;
-  cContentLength: number | null | undefined = undefined;
-  private cContacts: readonly Contact[] | '*' | undefined = undefined;
-  private cMisc: Map<string, unknown> | undefined = undefined;
+  declare cVia: readonly Via[] | undefined;
+  declare cTopVia: Via | undefined;
+  declare cFrom: FromTo | undefined;
+  declare cTo: FromTo | undefined;
+  declare cCallId: string | undefined;
+  declare cCseq: CSeq | undefined;
+  declare cMaxForwards: number | null | undefined;
+  declare cContentLength: number | null | undefined;
+  declare private cContacts: readonly Contact[] | '*' | undefined;
+  declare private cMisc: Map<string, unknown> | undefined;
 
   constructor(headers: HeaderList, span: RawSpan | undefined, body: Buffer | undefined) {
     this.headers = headers;
-    this.span = span;
+    this.raw = span?.buf;
+    this.start = span === undefined ? 0 : span.start;
+    this.headStart = span === undefined ? 0 : span.headStart;
+    this.bodyStart = span === undefined ? 0 : span.bodyStart;
+    this.end = span === undefined ? 0 : span.end;
     this.bodyBuf = body;
-  }
-
-  get raw(): Buffer | undefined {
-    return this.span?.buf;
+    this.bodyEdited = false;
+    this.gen = 0;
+    this.cVia = undefined;
+    this.cTopVia = undefined;
+    this.cFrom = undefined;
+    this.cTo = undefined;
+    this.cCallId = undefined;
+    this.cCseq = undefined;
+    this.cMaxForwards = undefined;
+    this.cContentLength = undefined;
+    this.cContacts = undefined;
+    this.cMisc = undefined;
   }
 
   get body(): Buffer {
     if (this.bodyBuf === undefined) {
-      const s = this.span;
+      const raw = this.raw;
       this.bodyBuf =
-        s === undefined || s.bodyStart === s.end ? EMPTY_BODY : s.buf.subarray(s.bodyStart, s.end);
+        raw === undefined || this.bodyStart === this.end
+          ? EMPTY_BODY
+          : raw.subarray(this.bodyStart, this.end);
     }
     return this.bodyBuf;
   }
@@ -225,14 +245,16 @@ export class MessageBase {
 }
 
 export class Request extends MessageBase implements SipRequest {
-  readonly type = 'request' as const;
-  method: string;
-  private uriText: string | undefined;
+  declare readonly type: 'request';
+  declare method: string;
   /** @internal the start line as parsed, to tell an edited message from an untouched one. */
-  readonly origMethod: string;
+  declare readonly origMethod: string;
+  /** @internal true once `uri` was assigned. */
+  declare uriEdited: boolean;
+  declare private uriText: string;
   /** Where a received Request-URI starts in the buffer; -1 for a built request. */
-  private readonly uriOffset: number;
-  private cUri: { readonly text: string; readonly uri: SipUri } | undefined;
+  declare private readonly uriOffset: number;
+  declare private cUri: { readonly text: string; readonly uri: SipUri } | undefined;
 
   constructor(
     headers: HeaderList,
@@ -243,14 +265,17 @@ export class Request extends MessageBase implements SipRequest {
     uriOffset = -1,
   ) {
     super(headers, span, body);
+    this.type = 'request';
     this.method = method;
     this.origMethod = method;
+    this.uriEdited = false;
     this.uriText = uri;
     this.uriOffset = uriOffset;
+    this.cUri = undefined;
   }
 
   get uri(): string {
-    return this.uriText!;
+    return this.uriText;
   }
 
   set uri(value: string) {
@@ -258,15 +283,12 @@ export class Request extends MessageBase implements SipRequest {
     this.uriEdited = true;
   }
 
-  /** @internal */
-  uriEdited = false;
-
   /**
    * A received Request-URI is parsed here, on first use (parseMessage made the light checks of
    * request-uri.ts): BAD_REQUEST_URI when it does not parse. An assigned one is parsed as a URI.
    */
   requestUri(): SipUri {
-    const text = this.uriText!;
+    const text = this.uriText;
     if (this.cUri === undefined || this.cUri.text !== text) {
       const received = !this.uriEdited && this.uriOffset >= 0;
       this.cUri = { text, uri: received ? parseRequestUri(text, this.uriOffset) : parseUri(text) };
@@ -276,13 +298,13 @@ export class Request extends MessageBase implements SipRequest {
 }
 
 export class Response extends MessageBase implements SipResponse {
-  readonly type = 'response' as const;
-  status: number;
-  reason: string;
+  declare readonly type: 'response';
+  declare status: number;
+  declare reason: string;
   /** @internal */
-  readonly origStatus: number;
+  declare readonly origStatus: number;
   /** @internal */
-  readonly origReason: string;
+  declare readonly origReason: string;
 
   constructor(
     headers: HeaderList,
@@ -292,6 +314,7 @@ export class Response extends MessageBase implements SipResponse {
     reason: string,
   ) {
     super(headers, span, body);
+    this.type = 'response';
     this.status = status;
     this.reason = reason;
     this.origStatus = status;

@@ -31,7 +31,7 @@ function startLineUntouched(msg: MessageBase): boolean {
 
 function untouched(msg: MessageBase): boolean {
   return (
-    msg.span !== undefined && msg.headers.gen === 0 && !msg.bodyEdited && startLineUntouched(msg)
+    msg.raw !== undefined && msg.headers.gen === 0 && !msg.bodyEdited && startLineUntouched(msg)
   );
 }
 
@@ -51,21 +51,20 @@ function startLine(msg: SipMessage): string {
 /** Serializes a message for the wire. */
 export function serializeMessage(msg: SipMessage): Buffer {
   const m = msg as unknown as MessageBase;
-  const span = m.span;
+  const raw = m.raw;
   if (untouched(m)) {
-    const s = span!;
-    return s.start === 0 && s.end === s.buf.length ? s.buf : s.buf.subarray(s.start, s.end);
+    return m.start === 0 && m.end === raw!.length ? raw! : raw!.subarray(m.start, m.end);
   }
   const h = m.headers;
   const text = h.text;
   // The body as received lies in `text` when the whole message was decoded (parse.ts textEnd).
-  const bodyInText = span !== undefined && !m.bodyEdited && span.end <= text.length;
-  const bodyLength = bodyInText ? span.end - span.bodyStart : msg.body.length;
+  const bodyInText = raw !== undefined && !m.bodyEdited && m.end <= text.length;
+  const bodyLength = bodyInText ? m.end - m.bodyStart : msg.body.length;
   // Received octets text[runStart, runEnd) not yet appended to `out`.
   let out = '';
   let runStart = 0;
   let runEnd = 0;
-  const raw = (start: number, end: number): void => {
+  const copy = (start: number, end: number): void => {
     if (start !== runEnd) {
       if (runEnd > runStart) out += text.substring(runStart, runEnd);
       runStart = start;
@@ -77,7 +76,7 @@ export function serializeMessage(msg: SipMessage): Buffer {
     runStart = runEnd = 0;
     out += s;
   };
-  if (span !== undefined && startLineUntouched(m)) raw(span.start, span.headStart);
+  if (raw !== undefined && startLineUntouched(m)) copy(m.start, m.headStart);
   else add(octets(startLine(msg)));
   const n = h.size();
   let wroteLength = false;
@@ -85,21 +84,21 @@ export function serializeMessage(msg: SipMessage): Buffer {
     if (h.idAt(k) === H_CONTENT_LENGTH) {
       // One Content-Length, where the first one was, giving the length of the body we send.
       if (!wroteLength) {
-        if (h.rawLine(k) && h.valueAt(k) === String(bodyLength)) raw(h.srcStart, h.srcEnd);
+        if (h.rawLine(k) && h.valueAt(k) === String(bodyLength)) copy(h.srcStart, h.srcEnd);
         else add(`Content-Length: ${bodyLength}\r\n`);
       }
       wroteLength = true;
-    } else if (h.rawLine(k)) raw(h.srcStart, h.srcEnd);
+    } else if (h.rawLine(k)) copy(h.srcStart, h.srcEnd);
     else add(octets(h.spellingAt(k) + ': ' + h.valueAt(k) + '\r\n'));
   }
   if (!wroteLength) add(`Content-Length: ${bodyLength}\r\n`);
   if (bodyInText) {
     // The empty line and the body as received (the empty line is copied only when it follows
     // a copied line: a datagram may end its header section without one).
-    if (runEnd === span.bodyStart - 2 && runEnd > runStart) raw(runEnd, span.end);
+    if (runEnd === m.bodyStart - 2 && runEnd > runStart) copy(runEnd, m.end);
     else {
       add('\r\n');
-      raw(span.bodyStart, span.end);
+      copy(m.bodyStart, m.end);
     }
     add('');
     return latin1(out, 0);
