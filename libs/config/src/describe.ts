@@ -1,0 +1,59 @@
+// describeConfig: the rows of a service's README table, generated from its schema, so that the
+// documentation and the code cannot drift apart (a test compares them).
+import type { TObject } from '@sinclair/typebox';
+import { configLeaves } from './keys.js';
+import { configFileVariable, defaultConfigPrefix } from './load.js';
+
+export interface ConfigRow {
+  /** The environment variable: `SIPWAKE_BUS_URL`. */
+  readonly name: string;
+  /** The YAML key: `bus.url`. */
+  readonly key: string;
+  /** The default as written in the environment (`30000`, `a,b`, `true`); `''` when required or unset. */
+  readonly default: string;
+  /** Whether start-up fails without it. */
+  readonly required: boolean;
+  /** The schema's `description`. */
+  readonly meaning: string;
+}
+
+function asText(value: unknown): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.map(asText).join(',');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** One row per setting, in schema order. */
+export function describeConfig(
+  schema: TObject,
+  prefix: string = defaultConfigPrefix,
+): readonly ConfigRow[] {
+  return configLeaves(schema, prefix).map((leaf) => {
+    const fallback: unknown = leaf.schema['default'];
+    return {
+      name: leaf.envName,
+      key: leaf.key,
+      default: asText(fallback),
+      required: !leaf.optional && fallback === undefined,
+      meaning: typeof leaf.schema.description === 'string' ? leaf.schema.description : '',
+    };
+  });
+}
+
+/** The Markdown table for a README: name, default, meaning; the config file variable first. */
+export function formatConfigTable(schema: TObject, prefix: string = defaultConfigPrefix): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const lines = ['| name | default | meaning |', '| --- | --- | --- |'];
+  lines.push(
+    `| \`${configFileVariable(prefix)}\` | | a YAML file with the same keys (\`bus.url\`); variables override it |`,
+  );
+  for (const row of describeConfig(schema, prefix)) {
+    const fallback = row.required
+      ? '(required)'
+      : row.default === ''
+        ? ''
+        : `\`${cell(row.default)}\``;
+    lines.push(`| \`${row.name}\` | ${fallback} | ${cell(row.meaning)} |`);
+  }
+  return lines.join('\n');
+}
