@@ -46,9 +46,14 @@ export function parseKeyFile(text: string, path: string | undefined): KeyFileCon
     throw new SecretsError('KEY_FILE_INVALID', `${where}: "current" must be a key id`, { path });
   }
   const parsed = new Map<string, Buffer>();
-  for (const [keyId, encoded] of Object.entries(keys as Record<string, unknown>)) {
-    checkKeyId(keyId, path);
-    parsed.set(keyId, decodeKey(keyId, encoded, path));
+  try {
+    for (const [keyId, encoded] of Object.entries(keys as Record<string, unknown>)) {
+      checkKeyId(keyId, path);
+      parsed.set(keyId, decodeKey(keyId, encoded, path));
+    }
+  } catch (error) {
+    wipe(parsed);
+    throw error;
   }
   if (!parsed.has(current)) {
     wipe(parsed);

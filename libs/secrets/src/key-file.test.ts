@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { SecretsError } from './errors.js';
 import { addKey, generateKeyFile, loadKeyRing, removeKey } from './key-file.js';
 import { openSecret, sealSecret } from './sealed.js';
@@ -36,7 +37,9 @@ async function failure(promise: Promise<unknown>): Promise<SecretsError> {
 
 /** An error an operator reads: names the file, never shows a key. */
 function expectSafe(error: SecretsError, path: string, keys: readonly string[] = [keyA, keyB]) {
-  const shown = [String(error), error.message, JSON.stringify(error), error.stack ?? ''].join('\n');
+  const shown = [String(error), inspect(error), JSON.stringify(error), error.stack ?? ''].join(
+    '\n',
+  );
   expect(error.message).toContain(path);
   for (const key of keys) expect(shown).not.toContain(key);
 }

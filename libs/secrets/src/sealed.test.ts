@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { SecretsError } from './errors.js';
 import { createKeyRing } from './key-ring.js';
 import {
@@ -208,6 +209,7 @@ describe('what errors show', () => {
     for (const error of errors) {
       const shown = [
         String(error),
+        inspect(error, { depth: Infinity, showHidden: true }),
         JSON.stringify(error),
         (error as Error).stack ?? '',
         JSON.stringify((error as Error).cause ?? null),
