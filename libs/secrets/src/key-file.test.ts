@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -115,6 +125,39 @@ describe('addKey / removeKey', () => {
     expect(openSecret(second, sealed, aad)).toBe('hunter2');
     expect((await addKey(path)).keyId).toBe('k3');
     expect(await readdir(dir)).toEqual(['keys.json']);
+  });
+
+  it('replaces the file atomically: readers during ten additions always load a whole ring', async () => {
+    const path = join(dir, 'keys.json');
+    await generateKeyFile(path);
+    let writing = true;
+    const seen = new Set<number>();
+    const reader = (async () => {
+      let loads = 0;
+      while (writing && loads < 10_000) {
+        const ring = await loadKeyRing(path);
+        expect(ring.currentKeyId).toBe(ring.keyIds[ring.keyIds.length - 1]);
+        seen.add(ring.keyIds.length);
+        loads += 1;
+      }
+      return loads;
+    })();
+    try {
+      for (let i = 0; i < 10; i++) await addKey(path);
+    } finally {
+      writing = false;
+    }
+    expect(await reader).toBeGreaterThan(0);
+    expect((await loadKeyRing(path)).keyIds).toHaveLength(11);
+    expect(await readdir(dir)).toEqual(['keys.json']);
+  });
+
+  (process.getuid?.() === 0 ? it : it.skip)('keeps the file’s owner when run as root', async () => {
+    const path = await keyFile({ version: 1, current: 'k1', keys: { k1: keyA } });
+    await chown(path, 4321, 4322);
+    await addKey(path);
+    const after = await stat(path);
+    expect([after.uid, after.gid]).toEqual([4321, 4322]);
   });
 
   it('takes a key id, and refuses one already there with KEY_ID_TAKEN', async () => {
