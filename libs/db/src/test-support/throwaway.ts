@@ -21,9 +21,20 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
+export interface ThrowawayOptions {
+  /** An ICU default collation (`en-US`) instead of the server's, to prove a plan does not rely on C. */
+  readonly icuLocale?: string;
+}
+
+export async function createThrowawayDatabase(
+  opts: ThrowawayOptions = {},
+): Promise<ThrowawayDatabase> {
   const name = `sipwake_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const locale =
+    opts.icuLocale === undefined
+      ? ''
+      : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${opts.icuLocale}' LOCALE 'C.UTF-8'`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}${locale}`));
   let dropped = false;
   return {
     name,
