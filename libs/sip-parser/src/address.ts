@@ -65,6 +65,12 @@ function quiet<T>(read: () => T): T | undefined {
 }
 
 export class FromToAddress extends Address implements FromTo {
+  /** False for a tag parameter without a value (`;tag`), which From and To may not have. */
+  tagHasValue(): boolean {
+    const k = findParam(this.src, this.ranges, 'tag');
+    return k < 0 || this.ranges[k + 2]! >= 0;
+  }
+
   get tag(): string | undefined {
     const t = getParam(this.src, this.ranges, 'tag');
     if (t === null) fail(ParseErrorCode.BadNameAddr, 'tag without a value', 'from');

@@ -1,6 +1,6 @@
 // Contact (RFC 3261 §20.10, §10.2.1.1 wildcard; RFC 5626 +sip.instance; RFC 8599 pn-*).
 import { ParseErrorCode } from './errors.js';
-import { parseNameAddrList, parseNameAddrParts, type NameAddrParts } from './name-addr.js';
+import { parseNameAddrList, parseNameAddrValue } from './name-addr.js';
 import { fail } from './text.js';
 import type { Contact } from './types.js';
 import { ContactAddress } from './address.js';
@@ -8,14 +8,19 @@ import type { HeaderList } from './headers.js';
 
 const CODE = ParseErrorCode.BadNameAddr;
 
-/** A Contact from the parts of its name-addr. */
-export function toContact(p: NameAddrParts): Contact {
-  return new ContactAddress(p.displayName, p.uriText, p.src, p.ranges);
+/** A Contact from the pieces of its name-addr. */
+export function toContact(
+  displayName: string | undefined,
+  uriText: string,
+  src: string,
+  ranges: number[],
+): Contact {
+  return new ContactAddress(displayName, uriText, src, ranges);
 }
 
 /** Parses one Contact element. */
 export function parseContact(value: string): Contact {
-  return toContact(parseNameAddrParts(value, 'contact'));
+  return parseNameAddrValue(value, 'contact', toContact);
 }
 
 /** Every Contact of a message: `'*'` for the wildcard of RFC 3261 §10.2.2, which must then be

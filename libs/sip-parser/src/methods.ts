@@ -33,7 +33,9 @@ export function methodName(s: string, start: number, end: number): string {
   if (list !== undefined) {
     for (let k = 0; k < list.length; k++) {
       const m = list[k]!;
-      if (s.startsWith(m, start)) return m;
+      let i = 0;
+      while (i < m.length && s.charCodeAt(start + i) === m.charCodeAt(i)) i++;
+      if (i === m.length) return m;
     }
   }
   return s.substring(start, end);

@@ -5,21 +5,26 @@
 //   display-name = *(token LWS) / quoted-string.
 import { TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
-import { getParam, scanParams } from './params.js';
+import { scanParams } from './params.js';
 import { fail, readQuoted } from './text.js';
 import { Address, FromToAddress } from './address.js';
 import type { FromTo, NameAddr } from './types.js';
 
 const CODE = ParseErrorCode.BadNameAddr;
 
-/** The pieces of one name-addr, before a header-specific shape is built from them. */
-export interface NameAddrParts {
-  displayName: string | undefined;
-  uriText: string;
-  /** The string the element is in, and its parameter ranges (params.ts scanParams). */
-  src: string;
-  ranges: number[];
-  /** Index after the element: the end of the value, or the comma that ends a list element. */
+/**
+ * Builds the value of one name-addr from its pieces: the display name, the URI as written, and
+ * the string its parameters are in with their ranges (params.ts scanParams).
+ */
+export type NameAddrBuild<T> = (
+  displayName: string | undefined,
+  uriText: string,
+  src: string,
+  ranges: number[],
+) => T;
+
+/** Where the element parsed last ends in a list: the end of the value or the comma after it. */
+export interface ListCursor {
   next: number;
 }
 
@@ -30,17 +35,19 @@ function skipWs(s: string, i: number): number {
 }
 
 /**
- * Parses one element of `s[i, end)`. With `list`, stops at the comma that ends the element.
- * RFC 3261 §20.10: in the addr-spec form the URI ends at the first ";" (those parameters are
- * header parameters) and may not contain "?" or ",".
+ * Parses one element of `s[i, end)` and builds its value. With a `cursor` (a list), stops at the
+ * comma that ends the element and sets `cursor.next`. RFC 3261 §20.10: in the addr-spec form the
+ * URI ends at the first ";" (those parameters are header parameters) and may not contain "?" or
+ * ",".
  */
-export function parseNameAddrAt(
+export function parseNameAddrAt<T>(
   s: string,
   i: number,
   end: number,
   header: string,
-  list: boolean,
-): NameAddrParts {
+  cursor: ListCursor | undefined,
+  build: NameAddrBuild<T>,
+): T {
   const tok = TOKEN_CHARS;
   i = skipWs(s, i);
   let displayName: string | undefined;
@@ -92,8 +99,9 @@ export function parseNameAddrAt(
   }
   if (uriEnd === uriStart) fail(CODE, `empty URI in ${header}`, header);
   const ranges: number[] = [];
-  const next = scanParams(s, i, end, ranges, CODE, header, list);
-  return { displayName, uriText: s.substring(uriStart, uriEnd), src: s, ranges, next };
+  const next = scanParams(s, i, end, ranges, CODE, header, cursor !== undefined);
+  if (cursor !== undefined) cursor.next = next;
+  return build(displayName, s.substring(uriStart, uriEnd), s, ranges);
 }
 
 /** Parses every element of the list-valued field `s[start, end)` (Contact, Route, …). */
@@ -103,37 +111,54 @@ export function parseNameAddrList<T>(
   end: number,
   header: string,
   out: T[],
-  build: (p: NameAddrParts) => T,
+  build: NameAddrBuild<T>,
 ): void {
+  const cursor: ListCursor = { next: start };
   let i = start;
   for (;;) {
-    const p = parseNameAddrAt(s, i, end, header, true);
-    out.push(build(p));
-    if (p.next >= end) return;
-    i = skipWs(s, p.next + 1);
+    out.push(parseNameAddrAt(s, i, end, header, cursor, build));
+    if (cursor.next >= end) return;
+    i = skipWs(s, cursor.next + 1);
     if (i >= end || s.charCodeAt(i) === 44) fail(CODE, `empty element in ${header} list`, header);
   }
 }
 
-/** Parses a single name-addr or addr-spec with parameters, nothing after it. */
-export function parseNameAddrParts(value: string, header: string): NameAddrParts {
-  return parseNameAddrAt(value, 0, value.length, header, false);
+function newNameAddr(
+  displayName: string | undefined,
+  uriText: string,
+  src: string,
+  ranges: number[],
+): NameAddr {
+  return new Address(displayName, uriText, src, ranges);
 }
 
-export function toNameAddr(p: NameAddrParts): NameAddr {
-  return new Address(p.displayName, p.uriText, p.src, p.ranges);
+function newFromTo(
+  displayName: string | undefined,
+  uriText: string,
+  src: string,
+  ranges: number[],
+): FromToAddress {
+  return new FromToAddress(displayName, uriText, src, ranges);
 }
+
+/** A name-addr or addr-spec with parameters, nothing after it. */
+export function parseNameAddrValue<T>(value: string, header: string, build: NameAddrBuild<T>): T {
+  return parseNameAddrAt(value, 0, value.length, header, undefined, build);
+}
+
+/** Builds a NameAddr (Route, Record-Route, Path, …). */
+export const toNameAddr: NameAddrBuild<NameAddr> = newNameAddr;
 
 /** Parses a name-addr or addr-spec with parameters, URI included (for building and checking). */
 export function parseNameAddr(text: string): NameAddr {
-  const a = toNameAddr(parseNameAddrParts(text, 'name-addr'));
+  const a = parseNameAddrValue(text, 'name-addr', newNameAddr);
   void a.uri;
   return a;
 }
 
 /** From / To `s[start, end)` (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
 export function parseFromTo(s: string, start: number, end: number, header: string): FromTo {
-  const p = parseNameAddrAt(s, start, end, header, false);
-  if (getParam(s, p.ranges, 'tag') === null) fail(CODE, `tag without a value in ${header}`, header);
-  return new FromToAddress(p.displayName, p.uriText, s, p.ranges);
+  const a = parseNameAddrAt(s, start, end, header, undefined, newFromTo);
+  if (!a.tagHasValue()) fail(CODE, `tag without a value in ${header}`, header);
+  return a;
 }

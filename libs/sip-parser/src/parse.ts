@@ -185,7 +185,8 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
 }
 
 function need(count: number, id: number, many: boolean): void {
+  if (count === 1 || (count > 1 && many)) return;
   const name = lowerName(id);
   if (count === 0) err(ParseErrorCode.MissingHeader, `no ${name} header`, undefined, name);
-  if (count > 1 && !many) err(ParseErrorCode.DuplicateHeader, `${name} twice`, undefined, name);
+  err(ParseErrorCode.DuplicateHeader, `${name} twice`, undefined, name);
 }

@@ -11,15 +11,6 @@ function bad(message: string, offset: number): never {
   throw new SipParseError(ParseErrorCode.BadRequestUri, message, { offset });
 }
 
-/** True when `s[i, i + 3)` is "sip" in any case and `s[i + 3]` is ":" (or "s:" for sips). */
-function isSipScheme(s: string, i: number, colon: number): boolean {
-  const n = colon - i;
-  if (n !== 3 && n !== 4) return false;
-  if ((s.charCodeAt(i) | 0x20) !== 115 || (s.charCodeAt(i + 1) | 0x20) !== 105) return false;
-  if ((s.charCodeAt(i + 2) | 0x20) !== 112) return false;
-  return n === 3 || (s.charCodeAt(i + 3) | 0x20) === 115;
-}
-
 /**
  * The checks made before a request is exposed, on `s[start, end)`: a scheme (ALPHA *( ALPHA /
  * DIGIT / "+" / "-" / "." ) ":") and something after it; only visible ASCII other than < > and
@@ -28,23 +19,28 @@ function isSipScheme(s: string, i: number, colon: number): boolean {
  * and at most one ":" in the host-port (RFC 5118 §4.10: an IPv6 address goes in brackets).
  */
 export function checkRequestUri(s: string, start: number, end: number): void {
-  let colon = start;
-  while (colon < end && is(s.charCodeAt(colon), C_SCHEME)) colon++;
-  const first = s.charCodeAt(start) | 0x20;
-  if (colon === start || colon + 1 >= end || s.charCodeAt(colon) !== 58) bad('no scheme', start);
-  if (first < 97 || first > 122) bad('no scheme', start);
+  const colon = schemeEnd(s, start, end);
+  const sip = isSip(s, start, colon);
+  // One pass over the rest: its characters, the first "@" (the host follows it: uri.ts reads the
+  // user part up to it), and whether a "?" (headers) follows the host's start.
+  let at = -1;
+  let qBeforeAt = false;
+  let qAfterAt = false;
   for (let i = colon + 1; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) {
       bad('Request-URI holds a character no URI holds', i);
     }
+    if (c === 64) {
+      if (at < 0) at = i;
+    } else if (c === 63) {
+      if (at < 0) qBeforeAt = true;
+      else qAfterAt = true;
+    }
   }
-  if (!isSipScheme(s, start, colon)) return;
-  const at = s.indexOf('@', colon + 1);
-  const host = at >= 0 && at < end ? at + 1 : colon + 1;
-  const q = s.indexOf('?', host);
-  if (q >= 0 && q < end) bad('Request-URI with a headers component', q);
-  let i = host;
+  if (!sip) return;
+  if (at < 0 ? qBeforeAt : qAfterAt) bad('Request-URI with a headers component', start);
+  let i = at < 0 ? colon + 1 : at + 1;
   if (s.charCodeAt(i) === 91) {
     const close = s.indexOf(']', i);
     if (close < 0 || close >= end) bad('IPv6 reference not closed', i);
@@ -56,6 +52,27 @@ export function checkRequestUri(s: string, start: number, end: number): void {
     if (c === 59) break;
     if (c === 58 && colons++ > 0) bad('a host with colons outside brackets', i);
   }
+}
+
+/** The index of the ":" ending the scheme at `start`, followed by at least one character. */
+function schemeEnd(s: string, start: number, end: number): number {
+  const first = s.charCodeAt(start) | 0x20;
+  if (first < 97 || first > 122) bad('no scheme', start);
+  let colon = start + 1;
+  while (colon < end && is(s.charCodeAt(colon), C_SCHEME)) colon++;
+  if (colon + 1 >= end || s.charCodeAt(colon) !== 58) bad('no scheme', start);
+  return colon;
+}
+
+/** True when the scheme `s[start, colon)` is sip or sips (any case). */
+function isSip(s: string, start: number, colon: number): boolean {
+  const n = colon - start;
+  if (n !== 3 && n !== 4) return false;
+  if ((s.charCodeAt(start) | 0x20) !== 115 || (s.charCodeAt(start + 1) | 0x20) !== 105) {
+    return false;
+  }
+  if ((s.charCodeAt(start + 2) | 0x20) !== 112) return false;
+  return n === 3 || (s.charCodeAt(start + 3) | 0x20) === 115;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Single-valued headers with a small grammar: CSeq, Call-ID, Max-Forwards, Expires,
 // Min-Expires, Content-Type, Retry-After.
-import { WORD_CHARS } from './chars.js';
+import { TOKEN_CHARS, WORD_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { methodName } from './methods.js';
 import { parseParams } from './params.js';
@@ -16,15 +16,19 @@ export const MAX_DELTA_SECONDS = 0xffffffff;
 export function parseCseq(s: string, start: number, end: number): CSeq {
   let i = skipWs(s, start, end);
   const ds = i;
+  let seq = 0;
   let c = s.charCodeAt(i);
-  while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
-  if (i > end) i = end;
-  const seq = parseDigits(s, ds, i);
-  if (seq < 0) fail(ParseErrorCode.BadCseq, 'CSeq number missing', 'cseq');
+  while (c >= 48 && c <= 57 && i < end) {
+    seq = seq * 10 + (c - 48); // past 2^53 imprecise but still above MAX_CSEQ
+    c = s.charCodeAt(++i);
+  }
+  if (i === ds) fail(ParseErrorCode.BadCseq, 'CSeq number missing', 'cseq');
   if (seq > MAX_CSEQ) fail(ParseErrorCode.BadCseq, 'CSeq number above 2^31-1', 'cseq');
   const ms = skipWs(s, i, end);
   if (ms === i) fail(ParseErrorCode.BadCseq, 'CSeq needs LWS before the method', 'cseq');
-  const me = scanToken(s, ms, end);
+  const tok = TOKEN_CHARS;
+  let me = ms;
+  for (c = s.charCodeAt(me); c < 128 && tok[c] === 1 && me < end; c = s.charCodeAt(++me));
   if (me === ms || skipWs(s, me, end) !== end) {
     fail(ParseErrorCode.BadCseq, 'CSeq method is not a token', 'cseq');
   }

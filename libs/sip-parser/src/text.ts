@@ -90,19 +90,17 @@ export function readQuoted(s: string, i: number, end: number, out: { value: stri
 }
 
 /**
- * The common case found with native searches: the index after the closing quote of the
- * quoted-string at `i` when it holds no backslash and no CR, else 0 (look closer). An LF in the
- * message text always follows a CR (the scanner checked), so no CR means no LF either.
+ * The common case: the index after the closing quote of the quoted-string at `i` when it holds
+ * no backslash, CR or LF, else 0 (look closer). The closing quote is found with a native search.
  */
 function plainQuotedEnd(s: string, i: number, end: number): number {
   const q = s.indexOf('"', i + 1);
   if (q < 0 || q >= end) return 0;
-  const bs = s.indexOf('\\', i + 1);
-  if (bs >= 0 && bs < q) return 0;
-  const cr = s.indexOf('\r', i + 1);
-  if (cr >= 0 && cr < q) return 0;
-  const lf = cr < 0 ? s.indexOf('\n', i + 1) : -1;
-  return lf >= 0 && lf < q ? 0 : q + 1;
+  for (let j = i + 1; j < q; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 92 || c === 13 || c === 10) return 0;
+  }
+  return q + 1;
 }
 
 /** Index after the quoted-string starting at `i`, or -1 when unterminated. */

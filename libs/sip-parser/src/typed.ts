@@ -99,7 +99,7 @@ export function readVias(h: HeaderList): Via[] {
   for (let k = 0; k < n; k++) {
     if (h.idAt(k) !== H_VIA) continue;
     const s = h.source(k);
-    parseViaList(s, h.srcStart, h.srcEnd, out, false);
+    parseViaList(s, h.srcStart, h.srcEnd, out);
   }
   return out;
 }
@@ -114,10 +114,8 @@ export function readTopVia(h: HeaderList): Via {
 
 /** The first via-parm of field k. */
 export function readViaAt(h: HeaderList, k: number): Via {
-  const out: Via[] = [];
   const s = h.source(k);
-  parseViaList(s, h.srcStart, h.srcEnd, out, true);
-  return out[0]!;
+  return parseViaList(s, h.srcStart, h.srcEnd);
 }
 
 export function readFromTo(h: HeaderList, k: number, header: string): FromTo {

@@ -43,49 +43,63 @@ function transportName(s: string, start: number, end: number): string {
   return s.substring(start, end).toUpperCase();
 }
 
-/** sent-protocol from `i`; returns [protocol, transport] via `out`, and the index after it. */
-function sentProtocol(s: string, i: number, out: { protocol: string; transport: string }): number {
-  let protocol: string;
-  let t: number;
-  if (s.startsWith('SIP/2.0/', i)) {
-    protocol = 'SIP/2.0';
-    t = i + 8;
-  } else {
-    const ne = tokenEnd(s, i);
-    if (ne === i) bad('protocol name');
-    let j = skipWs(s, ne);
-    if (s.charCodeAt(j) !== 47) bad('sent-protocol');
-    const vs = skipWs(s, j + 1);
-    const ve = tokenEnd(s, vs);
-    if (ve === vs) bad('protocol version');
-    j = skipWs(s, ve);
-    if (s.charCodeAt(j) !== 47) bad('sent-protocol');
-    protocol = s.substring(i, ne).toUpperCase() + '/' + s.substring(vs, ve);
-    t = skipWs(s, j + 1);
-  }
-  const te = tokenEnd(s, t);
-  if (te === t) bad('transport');
-  out.protocol = protocol;
-  out.transport = transportName(s, t, te);
-  return te;
+/** True when `s[i, i + 8)` is "SIP/2.0/" (the usual sent-protocol, checked without a call). */
+function isSip20(s: string, i: number): boolean {
+  return (
+    s.charCodeAt(i) === 83 &&
+    s.charCodeAt(i + 1) === 73 &&
+    s.charCodeAt(i + 2) === 80 &&
+    s.charCodeAt(i + 3) === 47 &&
+    s.charCodeAt(i + 4) === 50 &&
+    s.charCodeAt(i + 5) === 46 &&
+    s.charCodeAt(i + 6) === 48 &&
+    s.charCodeAt(i + 7) === 47
+  );
 }
 
 /**
- * Parses the via-parms of one Via field value into `out` (only the first with `firstOnly`).
- * An empty element (`a,,b`, a trailing comma) is an error.
+ * A sent-protocol other than "SIP/2.0/" written so, from `i` up to the SLASH before the
+ * transport: protocol-name SLASH protocol-version, the name upper-cased. `out.next` is the
+ * index of the transport.
  */
-export function parseViaList(
-  s: string,
-  start: number,
-  end: number,
-  out: Via[],
-  firstOnly: boolean,
-): void {
+function otherProtocol(s: string, i: number, out: { next: number }): string {
+  const ne = tokenEnd(s, i);
+  if (ne === i) bad('protocol name');
+  let j = skipWs(s, ne);
+  if (s.charCodeAt(j) !== 47) bad('sent-protocol');
+  const vs = skipWs(s, j + 1);
+  const ve = tokenEnd(s, vs);
+  if (ve === vs) bad('protocol version');
+  j = skipWs(s, ve);
+  if (s.charCodeAt(j) !== 47) bad('sent-protocol');
+  out.next = skipWs(s, j + 1);
+  return s.substring(i, ne).toUpperCase() + '/' + s.substring(vs, ve);
+}
+
+/**
+ * Parses the via-parms of one Via field value `s[start, end)`: into `out` and returns the
+ * first, or, without `out`, returns the first and leaves the rest. An empty element (`a,,b`,
+ * a trailing comma) is an error.
+ */
+export function parseViaList(s: string, start: number, end: number, out?: Via[]): Via {
   const hostChars = HOST_CHARS;
-  const proto = { protocol: '', transport: '' };
+  let first: Via | undefined;
   let i = skipWs(s, start);
   for (;;) {
-    i = sentProtocol(s, i, proto);
+    // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+    let protocol: string;
+    let t: number;
+    if (isSip20(s, i)) {
+      protocol = 'SIP/2.0';
+      t = i + 8;
+    } else {
+      const next = { next: 0 };
+      protocol = otherProtocol(s, i, next);
+      t = next.next;
+    }
+    i = tokenEnd(s, t);
+    if (i === t) bad('transport');
+    const transport = transportName(s, t, i);
     const hs = skipWs(s, i);
     if (hs === i || hs >= end) bad('no space before sent-by');
     i = hs;
@@ -109,17 +123,22 @@ export function parseViaList(
     let j = skipWs(s, i);
     if (s.charCodeAt(j) === 58) {
       j = skipWs(s, j + 1);
+      let n = 0;
       let pe = j;
-      while (pe < end && s.charCodeAt(pe) >= 48 && s.charCodeAt(pe) <= 57) pe++;
-      const n = pe - j <= 5 ? parseDigits(s, j, pe) : -1;
-      if (n < 0 || n > 65535) bad('port');
+      for (c = s.charCodeAt(pe); c >= 48 && c <= 57 && pe < end; c = s.charCodeAt(++pe)) {
+        n = n * 10 + c - 48;
+      }
+      if (pe === j || pe - j > 5 || n > 65535) bad('port');
       port = n;
       i = pe;
     }
     const ranges: number[] = [];
     i = scanParams(s, i, end, ranges, CODE, 'via', true);
-    out.push(new ViaValue(proto.protocol, proto.transport, host, port, s, ranges));
-    if (i >= end || firstOnly) return;
+    const via = new ViaValue(protocol, transport, host, port, s, ranges);
+    if (out === undefined) return via;
+    out.push(via);
+    first ??= via;
+    if (i >= end) return first;
     i = skipWs(s, i + 1); // past the comma
     if (i >= end || s.charCodeAt(i) === 44) bad('empty element in the Via list');
   }
@@ -128,7 +147,7 @@ export function parseViaList(
 /** Parses one via-parm. */
 export function parseVia(value: string): Via {
   const out: Via[] = [];
-  parseViaList(value, 0, value.length, out, false);
+  parseViaList(value, 0, value.length, out);
   if (out.length !== 1) bad('more than one via-parm');
   return out[0]!;
 }
