@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { checkExactCover, describePrefixes } from './cover.js';
 import { formatPrefix, parsePrefix } from './prefix.js';
+import { coverArb } from './test-support/arbitraries.js';
 
 const prefixes = (...texts: string[]) => texts.map(parsePrefix);
 
@@ -21,5 +23,27 @@ describe('checkExactCover', () => {
     expect(check.exact).toBe(false);
     expect(check.gaps).toEqual([]);
     expect(check.overlaps.map((pair) => describePrefixes(pair))).toEqual(['0/0, 40/6']);
+  });
+
+  it('finds the part taken out of an exact cover as the one gap', () => {
+    fc.assert(
+      fc.property(coverArb(), fc.nat(), (cover, pick) => {
+        fc.pre(cover.length > 1);
+        const index = pick % cover.length;
+        const rest = cover.filter((_, i) => i !== index);
+        expect(checkExactCover(rest).gaps).toEqual([cover[index]]);
+      }),
+    );
+  });
+
+  it('finds a part added twice as an overlap', () => {
+    fc.assert(
+      fc.property(coverArb(), fc.nat(), (cover, pick) => {
+        const extra = cover[pick % cover.length]!;
+        const check = checkExactCover([...cover, extra]);
+        expect(check.gaps).toEqual([]);
+        expect(check.overlaps).toEqual([[extra, extra]]);
+      }),
+    );
   });
 });
