@@ -1,4 +1,12 @@
-import { acceptMessages, checkMessage, decodeMessage, encodeMessage } from './codec.js';
+import {
+  acceptMessages,
+  checkMessage,
+  decodeMessage,
+  decodeReply,
+  encodeMessage,
+} from './codec.js';
+import { ErrorReply } from './schemas/common.js';
+import { CheckpointAck } from './schemas/state.js';
 import { ContractError } from './errors.js';
 import type { CheckpointBatch as CheckpointBatchType } from './schemas/state.js';
 import { CheckpointBatch } from './schemas/state.js';
@@ -149,5 +157,31 @@ describe('acceptMessages', () => {
       reject: () => undefined,
     });
     expect(() => receive(JSON.stringify(batch))).toThrow('database down');
+  });
+});
+
+describe('decodeReply', () => {
+  it("tells the expected reply from the receiver's ErrorReply", () => {
+    const ack = encodeMessage(CheckpointAck, { batchId: 'b-1', committed: 1 });
+    expect(decodeReply(CheckpointAck, ack)).toEqual({
+      ok: true,
+      value: { batchId: 'b-1', committed: 1 },
+    });
+    const failure = {
+      error: { code: 'DB_DOWN', message: 'PostgreSQL unreachable', retryable: true },
+    };
+    expect(decodeReply(CheckpointAck, encodeMessage(ErrorReply, failure))).toEqual({
+      ok: false,
+      error: failure.error,
+    });
+  });
+
+  it('refuses a reply that is neither', () => {
+    expect(() =>
+      decodeReply(CheckpointAck, '{"error":"oops"}', { subject: 'sw.state.checkpoint' }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE', subject: 'sw.state.checkpoint' }));
+    expect(() => decodeReply(CheckpointAck, 'nope')).toThrow(
+      expect.objectContaining({ code: 'INVALID_MESSAGE' }),
+    );
   });
 });

@@ -8,6 +8,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { ContractError, ContractErrorCode } from './errors.js';
 import type { FieldError } from './errors.js';
+import { ErrorReply } from './schemas/common.js';
 
 /** At most this many fields are named in one error. */
 const MAX_FIELD_ERRORS = 10;
@@ -72,23 +73,45 @@ export function checkMessage<T extends TSchema>(
   throw invalid('invalid message', fieldErrors(schema, value), options.subject);
 }
 
+function parseJson(data: Uint8Array | string, options: CodecOptions): unknown {
+  const text =
+    typeof data === 'string'
+      ? data
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalid('invalid message', [{ path: '', message: 'not JSON' }], options.subject);
+  }
+}
+
 /** Bytes (or text) off the bus → the typed value, or INVALID_MESSAGE. */
 export function decodeMessage<T extends TSchema>(
   schema: T,
   data: Uint8Array | string,
   options: CodecOptions = {},
 ): Static<T> {
-  const text =
-    typeof data === 'string'
-      ? data
-      : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid('invalid message', [{ path: '', message: 'not JSON' }], options.subject);
+  return checkMessage(schema, parseJson(data, options), options);
+}
+
+export type Reply<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ErrorReply['error'] };
+
+/**
+ * A reply off the bus: the receiver's `ErrorReply` (a failure it reports in the bus's
+ * vocabulary) or the expected reply; anything else is INVALID_MESSAGE.
+ */
+export function decodeReply<T extends TSchema>(
+  schema: T,
+  data: Uint8Array | string,
+  options: CodecOptions = {},
+): Reply<Static<T>> {
+  const value = parseJson(data, options);
+  if (typeof value === 'object' && value !== null && 'error' in value) {
+    if (checkFor(ErrorReply).Check(value)) return { ok: false, error: value.error };
   }
-  return checkMessage(schema, value, options);
+  return { ok: true, value: checkMessage(schema, value, options) };
 }
 
 /** The typed value → JSON bytes; a value that fails its schema is never sent (INVALID_MESSAGE). */

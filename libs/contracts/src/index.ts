@@ -38,8 +38,14 @@ export {
   ShardStatus,
 } from './states.js';
 
-export { acceptMessages, checkMessage, decodeMessage, encodeMessage } from './codec.js';
-export type { CodecOptions, MessageHandlers } from './codec.js';
+export {
+  acceptMessages,
+  checkMessage,
+  decodeMessage,
+  decodeReply,
+  encodeMessage,
+} from './codec.js';
+export type { CodecOptions, MessageHandlers, Reply } from './codec.js';
 
 export {
   Base64,
