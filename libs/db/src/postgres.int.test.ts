@@ -155,6 +155,30 @@ describe('connectPostgres', () => {
     }
   });
 
+  it('reports an idle connection the server ended to the logger, and goes on', async () => {
+    let reported: (value: object) => void = () => undefined;
+    const warned = new Promise<object>((resolve) => (reported = resolve));
+    const log = { warn: (obj: object) => reported(obj), info: () => undefined };
+    const applicationName = `sipwake_idle_${process.pid}`;
+    const own = await connectPostgres({
+      connectionString: scratch.connectionString,
+      max: 1,
+      applicationName,
+      log,
+    });
+    try {
+      // connectPostgres pinged: one idle connection is in the pool now.
+      await db.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      expect(await warned).toEqual({ code: 'UNAVAILABLE', err: expect.any(String) });
+      await own.ping();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses calls after close with CLOSED, and closes twice quietly', async () => {
     const other = await connectPostgres({ connectionString: scratch.connectionString });
     await other.close();

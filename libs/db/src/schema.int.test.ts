@@ -62,6 +62,26 @@ describe('schema 0001_initial on PostgreSQL', () => {
     expect(expected.length).toBeGreaterThan(0);
   });
 
+  it('pages through a prefix with parameters, the upper bound "g" past every selector', async () => {
+    const selectors = Array.from({ length: 40 }, () => 'c' + randomSelector().slice(1));
+    await insertInstances(db, [...selectors, '8' + randomSelector().slice(1)]);
+    const range = prefixRange('c', 2);
+    expect(range.to).toBeUndefined();
+    const seen: string[] = [];
+    let last = '';
+    for (let page = 0; page < 10; page += 1) {
+      const { rows } = await db.query<{ selector: string }>(
+        `SELECT selector FROM instances WHERE selector >= $1 AND selector < $2 AND selector > $3
+         ORDER BY selector LIMIT 15`,
+        [range.from, range.to ?? 'g', last],
+      );
+      if (rows.length === 0) break;
+      seen.push(...rows.map((r) => r.selector));
+      last = rows[rows.length - 1]!.selector;
+    }
+    expect(seen).toEqual([...selectors].sort());
+  });
+
   it('runs on a database whose default collation is not C', async () => {
     const { rows } = await db.query<{ provider: string }>(
       'SELECT datlocprovider AS provider FROM pg_database WHERE datname = current_database()',
