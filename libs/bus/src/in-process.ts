@@ -53,12 +53,12 @@ interface Sub {
 
 interface Envelope {
   readonly subject: string;
-  readonly data: Uint8Array;
   readonly headers: BusHeaders;
   readonly reply: string | undefined;
 }
 
-type Delivery = { readonly sub: Sub; readonly envelope: Envelope } | (() => void);
+type Delivery =
+  { readonly sub: Sub; readonly envelope: Envelope; readonly data: Uint8Array } | (() => void);
 
 interface PendingRequest {
   resolve(reply: BusReply): void;
@@ -123,15 +123,22 @@ class InProcessBus implements Bus {
     }
     const envelope: Envelope = {
       subject,
-      data: data.slice(),
       headers: copyHeaders(options.headers, subject),
       reply: options.reply,
     };
-    if (subject.startsWith(this.inbox)) this.answer(envelope);
+    // The sender hands its buffer over (as with nats.js); the first receiver gets it, every
+    // other one its own copy, made now so no receiver sees another one's changes.
+    let handedOver = false;
+    const bytes = (): Uint8Array => {
+      if (handedOver) return new Uint8Array(data);
+      handedOver = true;
+      return data;
+    };
+    if (subject.startsWith(this.inbox)) this.answer(envelope, bytes);
     const subs = this.matching(subject);
     let groups: Map<string, Sub[]> | undefined;
     for (const sub of subs) {
-      if (sub.queue === undefined) this.enqueue({ sub, envelope });
+      if (sub.queue === undefined) this.enqueue({ sub, envelope, data: bytes() });
       else {
         groups ??= new Map();
         const members = groups.get(sub.queue);
@@ -143,7 +150,7 @@ class InProcessBus implements Bus {
     for (const [queue, members] of groups) {
       const turn = this.roundRobin.get(queue) ?? 0;
       this.roundRobin.set(queue, turn + 1);
-      this.enqueue({ sub: members[turn % members.length]!, envelope });
+      this.enqueue({ sub: members[turn % members.length]!, envelope, data: bytes() });
     }
   }
 
@@ -248,23 +255,26 @@ class InProcessBus implements Bus {
 
   private matching(subject: string): Sub[] {
     let subs = this.matchCache.get(subject);
-    if (subs === undefined) {
-      const tokens = subject.split('.');
-      subs = [...this.subs].filter(
-        (sub) => sub.state === 'active' && tokensMatch(sub.tokens, tokens),
-      );
+    if (subs !== undefined) return subs;
+    const tokens = subject.split('.');
+    subs = [];
+    for (const sub of this.subs) {
+      if (sub.state === 'active' && tokensMatch(sub.tokens, tokens)) subs.push(sub);
+    }
+    // A reply inbox is used once: caching it would only push the service subjects out.
+    if (!subject.startsWith(inboxPrefix)) {
       if (this.matchCache.size >= maxCachedSubjects) this.matchCache.clear();
       this.matchCache.set(subject, subs);
     }
     return subs;
   }
 
-  private answer(envelope: Envelope): void {
+  private answer(envelope: Envelope, bytes: () => Uint8Array): void {
     const pending = this.requests.get(envelope.subject);
     if (pending === undefined) return;
     this.requests.delete(envelope.subject);
     this.timers.clearTimeout(pending.timer);
-    pending.resolve({ subject: envelope.subject, data: envelope.data, headers: envelope.headers });
+    pending.resolve({ subject: envelope.subject, data: bytes(), headers: envelope.headers });
   }
 
   private enqueue(delivery: Delivery): void {
@@ -286,20 +296,19 @@ class InProcessBus implements Bus {
         delivery();
         continue;
       }
-      const { sub, envelope } = delivery;
+      const { sub, envelope, data } = delivery;
       sub.pending--;
       if (sub.state === 'closed') continue;
-      runHandler(sub.handler, this.message(envelope), (error) => this.reportError(error));
+      runHandler(sub.handler, this.message(envelope, data), (error) => this.reportError(error));
       if (sub.state === 'draining' && sub.pending === 0) this.endSub(sub);
     }
   }
 
-  private message(envelope: Envelope): BusMessage {
+  private message(envelope: Envelope, data: Uint8Array): BusMessage {
     const { reply } = envelope;
     return {
       subject: envelope.subject,
-      // Each receiver gets its own bytes, as each NATS subscriber does.
-      data: envelope.data.slice(),
+      data,
       headers: envelope.headers,
       reply,
       respond: (data, options = {}) => {

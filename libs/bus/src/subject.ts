@@ -3,7 +3,9 @@
 // or more. A publish goes to a literal subject.
 import { BusError, BusErrorCode } from './errors.js';
 
-const whitespace = /[\s]/;
+// Whitespace and control characters: nats-server splits protocol lines on them.
+// eslint-disable-next-line no-control-regex
+const whitespace = /[\s\x00-\x1f\x7f]/;
 
 function fail(subject: string, why: string): never {
   throw new BusError(BusErrorCode.BadSubject, `bad subject ${JSON.stringify(subject)}: ${why}`, {
@@ -26,9 +28,34 @@ function checkTokens(subject: string, wildcards: boolean): readonly string[] {
   return tokens;
 }
 
+/**
+ * Whether `subject` is surely a good literal subject: one pass without allocation (publish is
+ * the hot path). False means "look closer", not "bad".
+ */
+function plainLiteral(subject: string): boolean {
+  if (typeof subject !== 'string') return false;
+  const length = subject.length;
+  let tokenStart = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 46 : subject.charCodeAt(i);
+    if (c === 46) {
+      const size = i - tokenStart;
+      if (size === 0) return false;
+      if (size === 1) {
+        const t = subject.charCodeAt(tokenStart);
+        if (t === 42 || t === 62) return false;
+      }
+      tokenStart = i + 1;
+    } else if (c <= 32 || c >= 127) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Throws BAD_SUBJECT unless `subject` is a literal subject (publish, request, reply). */
 export function checkPublishSubject(subject: string): void {
-  checkTokens(subject, false);
+  if (!plainLiteral(subject)) checkTokens(subject, false);
 }
 
 /** Throws BAD_SUBJECT unless `subject` is a subject or wildcard pattern; returns its tokens. */
