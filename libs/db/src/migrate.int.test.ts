@@ -27,7 +27,7 @@ describe('migrate on PostgreSQL and PGlite', () => {
     scratch = await createThrowawayDatabase();
     pg = await connectPostgres({ connectionString: scratch.connectionString });
     lite = await openPglite();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await pg?.close();

@@ -22,7 +22,7 @@ describe('openPglite in memory', () => {
   beforeAll(async () => {
     db = await openPglite();
     await migrate(db);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => db?.close());
 
@@ -112,5 +112,5 @@ describe('openPglite with a data directory', () => {
     } finally {
       await second.close();
     }
-  }, 90_000);
+  }, 180_000);
 });

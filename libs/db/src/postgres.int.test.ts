@@ -179,6 +179,28 @@ describe('connectPostgres', () => {
     }
   });
 
+  it('survives the server ending a connection while a transaction waits between statements', async () => {
+    let reported: (value: object) => void = () => undefined;
+    const warned = new Promise<object>((resolve) => (reported = resolve));
+    const log = { warn: (obj: object) => reported(obj), info: () => undefined };
+    const own = await connectPostgres({ connectionString: scratch.connectionString, max: 1, log });
+    try {
+      const error = await rejection(
+        own.transaction(async (tx) => {
+          const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await db.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+          // The transaction's connection is gone while this function is between statements.
+          await warned;
+          await tx.query('SELECT 1');
+        }),
+      );
+      expect(error.code).toBe('UNAVAILABLE');
+      await own.ping();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses calls after close with CLOSED, and closes twice quietly', async () => {
     const other = await connectPostgres({ connectionString: scratch.connectionString });
     await other.close();
