@@ -31,6 +31,7 @@ import type {
   MessageHandler,
   PublishOptions,
   RequestOptions,
+  RespondOptions,
   SubscribeOptions,
   Subscription,
 } from './types.js';
@@ -147,6 +148,41 @@ function fromNatsHeaders(h: MsgHdrs | undefined): BusHeaders {
   return Object.freeze(out);
 }
 
+/** A received message: its fields read from the client's message only when asked for. */
+class NatsMessage implements BusMessage {
+  private decodedHeaders: BusHeaders | undefined;
+
+  constructor(
+    private readonly msg: Msg,
+    private readonly bus: Bus,
+  ) {}
+
+  get subject(): string {
+    return this.msg.subject;
+  }
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): BusHeaders {
+    this.decodedHeaders ??= fromNatsHeaders(this.msg.headers);
+    return this.decodedHeaders;
+  }
+
+  get reply(): string | undefined {
+    const reply = this.msg.reply;
+    return reply === undefined || reply === '' ? undefined : reply;
+  }
+
+  respond(data: Uint8Array, options: RespondOptions = {}): boolean {
+    const reply = this.reply;
+    if (reply === undefined) return false;
+    this.bus.publish(reply, data, { headers: options.headers ?? noHeaders });
+    return true;
+  }
+}
+
 class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   private state: BusState = 'connected';
@@ -208,7 +244,7 @@ class NatsBus implements Bus {
         queue: options.queue,
         callback: (error, msg) => {
           if (error !== null) this.report(toBusError(error, subject));
-          else runHandler(handler, this.message(msg), this.report);
+          else runHandler(handler, new NatsMessage(msg, this), this.report);
         },
       });
     } catch (cause) {
@@ -304,21 +340,6 @@ class NatsBus implements Bus {
 
   onError(listener: BusErrorListener): () => void {
     return this.errorListeners.add(listener);
-  }
-
-  private message(msg: Msg): BusMessage {
-    const reply = msg.reply === undefined || msg.reply === '' ? undefined : msg.reply;
-    return {
-      subject: msg.subject,
-      data: msg.data,
-      headers: fromNatsHeaders(msg.headers),
-      reply,
-      respond: (data, options = {}) => {
-        if (reply === undefined) return false;
-        this.publish(reply, data, { headers: options.headers ?? noHeaders });
-        return true;
-      },
-    };
   }
 
   private async watchStatus(): Promise<void> {

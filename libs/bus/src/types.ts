@@ -68,9 +68,11 @@ export const BusState = {
 } as const;
 export type BusState = (typeof BusState)[keyof typeof BusState];
 
-/** What happened to the connection, as it happened. */
+/**
+ * What happened to the connection, as it happened. A bus is connected when connectBus()
+ * resolves (status() says so); events tell the changes after that.
+ */
 export type BusStatusEvent =
-  | { readonly type: 'connected'; readonly server: string }
   | { readonly type: 'disconnected'; readonly server: string }
   | { readonly type: 'reconnecting'; readonly attempt: number }
   | { readonly type: 'reconnected'; readonly server: string }
