@@ -52,28 +52,32 @@ function checkValue(value: string, header: string): void {
   }
 }
 
+// Fields are declared (no class-field initialisers) and assigned in the constructor in one order.
 export class HeaderList implements SipHeaders {
   /** Bumped by every edit. */
-  gen: number;
+  declare gen: number;
   /** @internal The scanned fields (scan.ts fills them): ENTRY_SIZE numbers each. */
-  scanned: number[];
+  declare scanned: number[];
   /** @internal How many fields were scanned. */
-  count: number;
+  declare count: number;
+  /** @internal Where the scanned header section ends (the first body octet). */
+  declare sectionEnd: number;
   /** Set by `source` and `rawLine`: a range in the string or buffer they refer to. */
-  srcStart: number;
-  srcEnd: number;
-  private readonly buf: Buffer | undefined;
+  declare srcStart: number;
+  declare srcEnd: number;
+  declare private readonly buf: Buffer | undefined;
   /** @internal The message text (latin1) the scanned fields' offsets refer to; '' if built. */
-  readonly text: string;
+  declare readonly text: string;
   /** After the first edit (always for a built message): the fields as references. */
-  private refs: number[] | undefined;
-  private added: Added | undefined;
+  declare private refs: number[] | undefined;
+  declare private added: Added | undefined;
 
   /** Fields of a parsed message (`text` is `buf` decoded as latin1 up to the body), or none. */
   constructor(buf: Buffer | undefined, text: string) {
     this.gen = 0;
     this.scanned = buf === undefined ? [] : new Array<number>(16 * ENTRY_SIZE);
     this.count = 0;
+    this.sectionEnd = 0;
     this.srcStart = 0;
     this.srcEnd = 0;
     this.buf = buf;

@@ -7,13 +7,7 @@
 // LF is an error (a peer that reads it as a line end would see other fields than we do).
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { NAME_TRIE, TRIE_ROOT } from './header-names.js';
-import { ENTRY_SIZE, FLAG_FOLDED, FLAG_UTF8 } from './headers.js';
-
-/** Where the scanner records the fields (a HeaderList). */
-export interface ScanTarget {
-  scanned: number[];
-  count: number;
-}
+import { ENTRY_SIZE, FLAG_FOLDED, FLAG_UTF8, HeaderList } from './headers.js';
 
 function err(code: ParseErrorCode, message: string, offset: number): never {
   throw new SipParseError(code, message, { offset });
@@ -25,20 +19,21 @@ function hasHighChar(s: string, from: number, to: number): boolean {
 }
 
 /**
- * Scans header fields of `s` (latin1) from `i`, the first character after the start line, and
- * records ENTRY_SIZE numbers per field in `out.scanned` (see headers.ts ENTRY_*), their number
- * in `out.count`. Returns the index of the first body octet. Without a
- * closing empty line the end of a datagram ends the header section (RFC 4475 baddn); on a
- * stream it is an error. `ascii` says the whole buffer is 7-bit (no value needs UTF-8).
+ * Scans the header fields of `s`, `buf` decoded as latin1, from `i`, the first character after
+ * the start line. Returns them as a HeaderList (ENTRY_SIZE numbers per field, see headers.ts
+ * ENTRY_*) whose `sectionEnd` is the index of the first body octet. Without a closing empty
+ * line the end of a datagram ends the header section (RFC 4475 baddn); on a stream it is an
+ * error. `ascii` says the whole buffer is 7-bit (no value needs UTF-8).
  */
 export function scanHeaders(
+  buf: Buffer,
   s: string,
   i: number,
   datagram: boolean,
   ascii: boolean,
   limit: number,
-  out: ScanTarget,
-): number {
+): HeaderList {
+  const out = new HeaderList(buf, s);
   const len = s.length;
   const { code, next, id: trieId } = NAME_TRIE;
   const e = out.scanned;
@@ -47,7 +42,8 @@ export function scanHeaders(
     if (i >= len) {
       if (!datagram) err(ParseErrorCode.IncompleteHeaders, 'header section not terminated', i);
       out.count = n / ENTRY_SIZE;
-      return len;
+      out.sectionEnd = len;
+      return out;
     }
     if (i > limit) err(ParseErrorCode.HeaderTooLarge, 'header section too large', i);
     const ns = i;
@@ -55,7 +51,8 @@ export function scanHeaders(
     if (c === 13) {
       if (s.charCodeAt(i + 1) !== 10) err(ParseErrorCode.BadLineEnd, 'CR without LF', i);
       out.count = n / ENTRY_SIZE;
-      return i + 2;
+      out.sectionEnd = i + 2;
+      return out;
     }
     // The name runs to the colon (RFC 3261 §7.3.1: HCOLON = *( SP / HTAB ) ":" SWS); walking
     // the name trie on the way recognises it.
