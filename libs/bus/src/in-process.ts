@@ -7,12 +7,8 @@ import { BusError, BusErrorCode } from './errors.js';
 import { copyHeaders, noHeaders } from './headers.js';
 import { runHandler } from './handler.js';
 import { Listeners } from './listeners.js';
-import {
-  checkPublishSubject,
-  checkQueueName,
-  checkSubscribeSubject,
-  tokensMatch,
-} from './subject.js';
+import { checkPublishSubject, checkQueueName, checkSubscribeSubject } from './subject.js';
+import { SubscriptionTable, inboxPrefix, type LocalSubscription } from './subscription-table.js';
 import { systemTimers, type BusTimers } from './timers.js';
 import type {
   Bus,
@@ -41,16 +37,6 @@ export interface InProcessBusOptions {
   readonly log?: BusLog;
 }
 
-interface Sub {
-  readonly tokens: readonly string[];
-  readonly queue: string | undefined;
-  readonly handler: MessageHandler;
-  state: 'active' | 'draining' | 'closed';
-  /** Deliveries queued and not yet handed to the handler. */
-  pending: number;
-  drained: (() => void) | undefined;
-}
-
 interface Envelope {
   readonly subject: string;
   readonly headers: BusHeaders;
@@ -58,16 +44,14 @@ interface Envelope {
 }
 
 type Delivery =
-  { readonly sub: Sub; readonly envelope: Envelope; readonly data: Uint8Array } | (() => void);
+  | { readonly sub: LocalSubscription; readonly envelope: Envelope; readonly data: Uint8Array }
+  | (() => void);
 
 interface PendingRequest {
   resolve(reply: BusReply): void;
   reject(error: BusError): void;
   readonly timer: unknown;
 }
-
-const inboxPrefix = '_INBOX.';
-const maxCachedSubjects = 10_000;
 
 export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
   return new InProcessBus(options);
@@ -76,10 +60,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
 class InProcessBus implements Bus {
   readonly kind = 'in-process' as const;
   private state: BusState = 'connected';
-  private readonly subs = new Set<Sub>();
-  /** Literal subject → the subscriptions it matches; cleared when the subscriptions change. */
-  private readonly matchCache = new Map<string, Sub[]>();
-  private readonly roundRobin = new Map<string, number>();
+  private readonly table = new SubscriptionTable();
   private queue: Delivery[] = [];
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private readonly requests = new Map<string, PendingRequest>();
@@ -135,22 +116,8 @@ class InProcessBus implements Bus {
       return data;
     };
     if (subject.startsWith(this.inbox)) this.answer(envelope, bytes);
-    const subs = this.matching(subject);
-    let groups: Map<string, Sub[]> | undefined;
-    for (const sub of subs) {
-      if (sub.queue === undefined) this.enqueue({ sub, envelope, data: bytes() });
-      else {
-        groups ??= new Map();
-        const members = groups.get(sub.queue);
-        if (members === undefined) groups.set(sub.queue, [sub]);
-        else members.push(sub);
-      }
-    }
-    if (groups === undefined) return;
-    for (const [queue, members] of groups) {
-      const turn = this.roundRobin.get(queue) ?? 0;
-      this.roundRobin.set(queue, turn + 1);
-      this.enqueue({ sub: members[turn % members.length]!, envelope, data: bytes() });
+    for (const sub of this.table.receivers(subject)) {
+      this.enqueue({ sub, envelope, data: bytes() });
     }
   }
 
@@ -162,7 +129,7 @@ class InProcessBus implements Bus {
     if (this.state !== 'connected') throw this.closedError(subject);
     const tokens = checkSubscribeSubject(subject);
     if (options.queue !== undefined) checkQueueName(options.queue);
-    const sub: Sub = {
+    const sub: LocalSubscription = {
       tokens,
       queue: options.queue,
       handler,
@@ -170,8 +137,7 @@ class InProcessBus implements Bus {
       pending: 0,
       drained: undefined,
     };
-    this.subs.add(sub);
-    this.matchCache.clear();
+    this.table.add(sub);
     return {
       subject,
       queue: options.queue,
@@ -185,7 +151,7 @@ class InProcessBus implements Bus {
     return new Promise<BusReply>((resolve, reject) => {
       if (this.state !== 'connected') throw this.closedError(subject);
       checkPublishSubject(subject);
-      if (this.matching(subject).length === 0) {
+      if (this.table.matching(subject).length === 0) {
         throw new BusError(BusErrorCode.NoResponders, `no responders on ${subject}`, { subject });
       }
       const inbox = this.inbox + String(this.nextInbox++);
@@ -218,7 +184,7 @@ class InProcessBus implements Bus {
     if (this.state !== 'connected') return this.closing ?? this.close();
     this.state = 'draining';
     this.closing = (async () => {
-      await Promise.all([...this.subs].map((sub) => this.drainSub(sub)));
+      await Promise.all(this.table.all().map((sub) => this.drainSub(sub)));
       await new Promise<void>((resolve) => this.enqueue(resolve));
       this.shutDown();
     })();
@@ -251,22 +217,6 @@ class InProcessBus implements Bus {
 
   onError(listener: BusErrorListener): () => void {
     return this.errorListeners.add(listener);
-  }
-
-  private matching(subject: string): Sub[] {
-    let subs = this.matchCache.get(subject);
-    if (subs !== undefined) return subs;
-    const tokens = subject.split('.');
-    subs = [];
-    for (const sub of this.subs) {
-      if (sub.state === 'active' && tokensMatch(sub.tokens, tokens)) subs.push(sub);
-    }
-    // A reply inbox is used once: caching it would only push the service subjects out.
-    if (!subject.startsWith(inboxPrefix)) {
-      if (this.matchCache.size >= maxCachedSubjects) this.matchCache.clear();
-      this.matchCache.set(subject, subs);
-    }
-    return subs;
   }
 
   private answer(envelope: Envelope, bytes: () => Uint8Array): void {
@@ -319,10 +269,10 @@ class InProcessBus implements Bus {
     };
   }
 
-  private drainSub(sub: Sub): Promise<void> {
+  private drainSub(sub: LocalSubscription): Promise<void> {
     if (sub.state === 'closed') return Promise.resolve();
     sub.state = 'draining';
-    this.matchCache.clear();
+    this.table.changed(sub);
     if (sub.pending === 0) {
       this.endSub(sub);
       return Promise.resolve();
@@ -336,11 +286,10 @@ class InProcessBus implements Bus {
     });
   }
 
-  private endSub(sub: Sub): void {
+  private endSub(sub: LocalSubscription): void {
     if (sub.state === 'closed') return;
     sub.state = 'closed';
-    this.subs.delete(sub);
-    this.matchCache.clear();
+    this.table.changed(sub);
     const drained = sub.drained;
     sub.drained = undefined;
     drained?.();
@@ -353,7 +302,7 @@ class InProcessBus implements Bus {
     this.immediate = undefined;
     const left = this.queue;
     this.queue = [];
-    for (const sub of [...this.subs]) this.endSub(sub);
+    for (const sub of this.table.all()) this.endSub(sub);
     for (const delivery of left) if (typeof delivery === 'function') delivery();
     for (const [inbox, pending] of this.requests) {
       this.timers.clearTimeout(pending.timer);

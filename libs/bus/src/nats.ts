@@ -1,29 +1,17 @@
 // The NATS bus: the maintained nats.js client behind the Bus interface. It reconnects by itself
 // (unlimited attempts by default, jittered wait), says so through status events and the logger,
-// and turns the client's errors into BusError codes in one place (toBusError).
-import {
-  connect,
-  headers as natsHeaders,
-  ErrorCode,
-  Events,
-  DebugEvents,
-  NatsError,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Status,
-} from 'nats';
+// and turns the client's errors into BusError codes in one place (nats-wire.ts).
+import { connect, Events, DebugEvents, NatsError, type NatsConnection, type Status } from 'nats';
 import { BusError, BusErrorCode } from './errors.js';
-import { copyHeaders, noHeaders } from './headers.js';
+import { copyHeaders } from './headers.js';
 import { runHandler } from './handler.js';
 import { Listeners } from './listeners.js';
+import { fromNatsHeaders, NatsMessage, toBusError, toNatsHeaders } from './nats-wire.js';
 import { checkPublishSubject, checkQueueName, checkSubscribeSubject } from './subject.js';
 import type {
   Bus,
   BusErrorListener,
-  BusHeaders,
   BusLog,
-  BusMessage,
   BusReply,
   BusState,
   BusStatusEvent,
@@ -31,7 +19,6 @@ import type {
   MessageHandler,
   PublishOptions,
   RequestOptions,
-  RespondOptions,
   SubscribeOptions,
   Subscription,
 } from './types.js';
@@ -100,89 +87,6 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
   return new NatsBus(nc, options);
 }
 
-/** The client's error, in the bus's words. */
-function toBusError(cause: unknown, subject?: string): BusError {
-  if (cause instanceof BusError) return cause;
-  const where = subject === undefined ? {} : { subject };
-  const code = cause instanceof NatsError ? cause.code : undefined;
-  const on = subject === undefined ? '' : ` on ${subject}`;
-  switch (code) {
-    case ErrorCode.NoResponders:
-      return new BusError(BusErrorCode.NoResponders, `no responders${on}`, { ...where, cause });
-    case ErrorCode.Timeout:
-      return new BusError(BusErrorCode.Timeout, `no reply${on} in time`, { ...where, cause });
-    case ErrorCode.ConnectionClosed:
-    case ErrorCode.ConnectionDraining:
-      return new BusError(BusErrorCode.Closed, `the bus is closed (${code})`, { ...where, cause });
-    case ErrorCode.MaxPayloadExceeded:
-      return new BusError(BusErrorCode.PayloadTooLarge, `payload too large${on}`, {
-        ...where,
-        cause,
-      });
-    case ErrorCode.BadSubject:
-      return new BusError(BusErrorCode.BadSubject, `bad subject${on}`, { ...where, cause });
-    case ErrorCode.BadHeader:
-      return new BusError(BusErrorCode.BadHeader, `bad header${on}`, { ...where, cause });
-    default: {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      return new BusError(BusErrorCode.TransportFailed, `NATS failed${on}: ${reason}`, {
-        ...where,
-        cause,
-      });
-    }
-  }
-}
-
-function toNatsHeaders(headers: BusHeaders): MsgHdrs | undefined {
-  const keys = Object.keys(headers);
-  if (keys.length === 0) return undefined;
-  const h = natsHeaders();
-  for (const key of keys) h.set(key, headers[key]!);
-  return h;
-}
-
-function fromNatsHeaders(h: MsgHdrs | undefined): BusHeaders {
-  if (h === undefined) return noHeaders;
-  const out: Record<string, string> = {};
-  for (const key of h.keys()) out[key] = h.get(key);
-  return Object.freeze(out);
-}
-
-/** A received message: its fields read from the client's message only when asked for. */
-class NatsMessage implements BusMessage {
-  private decodedHeaders: BusHeaders | undefined;
-
-  constructor(
-    private readonly msg: Msg,
-    private readonly bus: Bus,
-  ) {}
-
-  get subject(): string {
-    return this.msg.subject;
-  }
-
-  get data(): Uint8Array {
-    return this.msg.data;
-  }
-
-  get headers(): BusHeaders {
-    this.decodedHeaders ??= fromNatsHeaders(this.msg.headers);
-    return this.decodedHeaders;
-  }
-
-  get reply(): string | undefined {
-    const reply = this.msg.reply;
-    return reply === undefined || reply === '' ? undefined : reply;
-  }
-
-  respond(data: Uint8Array, options: RespondOptions = {}): boolean {
-    const reply = this.reply;
-    if (reply === undefined) return false;
-    this.bus.publish(reply, data, { headers: options.headers ?? noHeaders });
-    return true;
-  }
-}
-
 class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   private state: BusState = 'connected';
@@ -213,8 +117,9 @@ class NatsBus implements Bus {
   }
 
   publish(subject: string, data: Uint8Array, options: PublishOptions = {}): void {
-    if (this.state === 'closed')
-      throw toBusError(new NatsError('closed', ErrorCode.ConnectionClosed), subject);
+    if (this.state === 'closed') {
+      throw new BusError(BusErrorCode.Closed, 'the bus is closed', { subject });
+    }
     checkPublishSubject(subject);
     if (options.reply !== undefined) checkPublishSubject(options.reply);
     const headers =
