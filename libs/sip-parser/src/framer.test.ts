@@ -64,6 +64,62 @@ describe('stream framer', () => {
     expect(types(framer.push(Buffer.from('\n')))).toEqual(['ping']);
   });
 
+  describe('as the client of the flow (it sent the pings)', () => {
+    test('a pong that arrives with the next message is reported before it', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'client' });
+      const events = framer.push(Buffer.concat([Buffer.from('\r\n'), REGISTER]));
+      expect(types(events)).toEqual(['pong', 'message']);
+    });
+
+    test('a pong between two messages of one read is reported in order', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'client' });
+      const events = framer.push(Buffer.concat([REGISTER, Buffer.from('\r\n'), BYE]));
+      expect(types(events)).toEqual(['message', 'pong', 'message']);
+    });
+
+    test('a pong alone is reported at once; CRLFCRLF is still a ping', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'client' });
+      expect(types(framer.push(Buffer.from('\r\n')))).toEqual(['pong']);
+      expect(types(framer.push(Buffer.from('\r\n\r\n')))).toEqual(['ping']);
+      expect(framer.buffered).toBe(0);
+    });
+
+    test('a pong whose LF comes in the next read is reported with that read', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'client' });
+      expect(framer.push(Buffer.from('\r'))).toEqual([]);
+      expect(types(framer.push(Buffer.concat([Buffer.from('\n'), BYE])))).toEqual([
+        'pong',
+        'message',
+      ]);
+    });
+  });
+
+  describe('as the server of the flow (the peer pings)', () => {
+    test('a ping split after its first CRLF is one ping, not two pongs', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'server' });
+      expect(framer.push(Buffer.from('\r\n'))).toEqual([]);
+      expect(framer.buffered).toBe(2);
+      expect(types(framer.push(Buffer.from('\r\n')))).toEqual(['ping']);
+      expect(framer.buffered).toBe(0);
+    });
+
+    test('a ping split after its first CRLF, with a message behind it', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'server' });
+      expect(framer.push(Buffer.from('\r\n'))).toEqual([]);
+      const events = framer.push(Buffer.concat([Buffer.from('\r\n'), REGISTER]));
+      expect(types(events)).toEqual(['ping', 'message']);
+    });
+
+    test('a lone CRLF is never a pong: before a start line it is ignored (RFC 3261 §7.5)', () => {
+      const framer = createStreamFramer({ keepAliveRole: 'server' });
+      expect(framer.push(Buffer.from('\r\n'))).toEqual([]);
+      expect(types(framer.push(REGISTER))).toEqual(['message']);
+      const events = framer.push(Buffer.concat([Buffer.from('\r\n'), BYE, Buffer.from('\r\n')]));
+      expect(types(events)).toEqual(['message']);
+      expect(framer.buffered).toBe(2);
+    });
+  });
+
   test('CRLFs before a start line are ignored (RFC 3261 §7.5)', () => {
     const framer = createStreamFramer();
     const events = framer.push(

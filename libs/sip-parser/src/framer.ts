@@ -1,10 +1,16 @@
 // Stream framing for TCP, TLS and WebSocket flows (RFC 3261 §18.3, RFC 5626 §4.4.1):
 // a message is its header section up to CRLFCRLF plus Content-Length body octets. Between
-// messages a CRLFCRLF is a keep-alive ping and a lone CRLF a pong (when nothing follows it
-// yet) or an ignorable CRLF before a start line (RFC 3261 §7.5).
+// messages a CRLFCRLF is a keep-alive ping; a lone CRLF is a pong or an ignorable CRLF before a
+// start line (RFC 3261 §7.5), as this side's keep-alive role decides (StreamFramerOptions).
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, parseMessage } from './parse.js';
-import type { FramerEvent, ParseOptions, StreamFramer } from './types.js';
+import type {
+  FramerEvent,
+  KeepAliveRole,
+  ParseOptions,
+  StreamFramer,
+  StreamFramerOptions,
+} from './types.js';
 
 const PING: FramerEvent = Object.freeze({ type: 'ping' });
 const PONG: FramerEvent = Object.freeze({ type: 'pong' });
@@ -55,11 +61,13 @@ class Framer implements StreamFramer {
   private readonly maxHeader: number;
   private readonly maxBody: number;
   private readonly opts: ParseOptions;
+  private readonly role: KeepAliveRole | undefined;
 
-  constructor(opts: ParseOptions | undefined) {
+  constructor(opts: StreamFramerOptions | undefined) {
     this.maxHeader = opts?.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
     this.maxBody = opts?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.opts = { maxHeaderBytes: this.maxHeader, maxBodyBytes: this.maxBody, datagram: false };
+    this.role = opts?.keepAliveRole;
   }
 
   get buffered(): number {
@@ -80,13 +88,17 @@ class Framer implements StreamFramer {
     if (p[0] === 13) {
       if (p.length < 2) return false;
       if (p[1] !== 10) fail(ParseErrorCode.BadLineEnd, 'CR without LF between messages');
-      if (p.length < 4) {
-        if (p.length === 3 && p[2] !== 13) return this.consume(2, events, undefined);
-        if (p.length === 2) return this.consume(2, events, PONG);
-        return false;
+      // RFC 5626 §4.4.1: "the client [...] send[s] a CRLFCRLF ping [...] the server responds
+      // with a single CRLF"; otherwise a CRLF before a start line is ignored (RFC 3261 §7.5).
+      if (p.length === 2) {
+        if (this.role === 'server') return false; // the first half of a ping, or padding
+        return this.consume(2, events, PONG);
       }
-      if (p[2] === 13 && p[3] === 10) return this.consume(4, events, PING);
-      return this.consume(2, events, undefined);
+      if (p[2] === 13) {
+        if (p.length === 3) return false;
+        if (p[3] === 10) return this.consume(4, events, PING);
+      }
+      return this.consume(2, events, this.role === 'client' ? PONG : undefined);
     }
     const headEnd = p.indexOf(CRLFCRLF, this.searched);
     if (headEnd < 0) {
@@ -125,7 +137,10 @@ class Framer implements StreamFramer {
   }
 }
 
-/** A framer for one stream connection. Limits from `opts` (maxHeaderBytes, maxBodyBytes). */
-export function createStreamFramer(opts?: ParseOptions): StreamFramer {
+/**
+ * A framer for one stream connection. Limits from `opts` (maxHeaderBytes, maxBodyBytes), and
+ * this side's keep-alive role, which tells a pong from a CRLF to ignore.
+ */
+export function createStreamFramer(opts?: StreamFramerOptions): StreamFramer {
   return new Framer(opts);
 }

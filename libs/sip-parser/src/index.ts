@@ -30,7 +30,9 @@ export type {
   SipRequest,
   SipResponse,
   SipUri,
+  KeepAliveRole,
   StreamFramer,
+  StreamFramerOptions,
   UriScheme,
   Via,
 } from './types.js';

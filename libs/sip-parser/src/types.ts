@@ -201,6 +201,24 @@ export interface ParseOptions {
   readonly datagram?: boolean;
 }
 
+/**
+ * RFC 5626 §4.4.1 roles on a stream flow: the client (the side that opened it) sends CRLFCRLF
+ * pings, the server answers each with a CRLF pong.
+ */
+export type KeepAliveRole = 'client' | 'server';
+
+export interface StreamFramerOptions extends ParseOptions {
+  /**
+   * This side's role on the flow. `client`: a lone CRLF (one not part of a CRLFCRLF) is the
+   * pong to our ping, also when a message follows it in the same read. `server`: a lone CRLF is
+   * never a pong; one at the end of a read waits for the next octets, so that a ping split
+   * across two reads is one ping, and a lone CRLF before a start line is ignored (RFC 3261
+   * §7.5). Without a role, a lone CRLF with nothing after it is a pong and one before a start
+   * line is ignored.
+   */
+  readonly keepAliveRole?: KeepAliveRole;
+}
+
 /** What a stream framer hands up for each chunk it was fed. */
 export type FramerEvent =
   | { readonly type: 'message'; readonly message: SipMessage; readonly bytes: Buffer }
@@ -208,7 +226,7 @@ export type FramerEvent =
   | { readonly type: 'invalid'; readonly bytes: Buffer; readonly error: Error }
   /** RFC 5626 §4.4.1: a CRLFCRLF ping; the transport answers with a single CRLF pong. */
   | { readonly type: 'ping' }
-  /** A lone CRLF pong (answer to our ping). */
+  /** A lone CRLF pong (answer to our ping; see StreamFramerOptions.keepAliveRole). */
   | { readonly type: 'pong' };
 
 export interface StreamFramer {
