@@ -66,11 +66,14 @@ export function openConnection(init: ConnectionInit): Connection {
     remote: init.remote,
     connectionId: init.id,
   };
+  // RFC 5626 §4.4.1: on a flow we opened we send the pings and a lone CRLF is the pong; on one
+  // the peer opened it pings, and a lone CRLF is never a pong.
   const framer: StreamFramer | undefined =
     pipe.framing === 'stream'
       ? createStreamFramer({
           maxHeaderBytes: options.maxMessageBytes,
           maxBodyBytes: options.maxMessageBytes,
+          keepAliveRole: init.outbound ? 'client' : 'server',
         })
       : undefined;
 
@@ -137,11 +140,6 @@ export function openConnection(init: ConnectionInit): Connection {
 
   const receiveChunk = (chunk: Buffer): void => {
     if (!framer) return;
-    // A pong written just before a message arrives with it, and the framer takes a CRLF before
-    // a start line as padding (RFC 3261 §7.5): between messages, a leading CRLF is our pong.
-    if (pongTimer !== undefined && framer.buffered === 0 && startsWithLonePong(chunk)) {
-      pongReceived();
-    }
     let events: FramerEvent[];
     try {
       events = framer.push(chunk);
@@ -225,9 +223,4 @@ export function openConnection(init: ConnectionInit): Connection {
   scheduleIdle(options.idleTimeoutMs);
   if (init.outbound && options.keepAliveIntervalMs > 0) scheduleKeepAlive();
   return connection;
-}
-
-/** `CRLF` alone or followed by a byte other than CR (a CR could begin a CRLFCRLF ping). */
-function startsWithLonePong(chunk: Buffer): boolean {
-  return chunk[0] === 13 && chunk[1] === 10 && (chunk.length === 2 || chunk[2] !== 13);
 }
