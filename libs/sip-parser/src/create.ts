@@ -1,4 +1,5 @@
 // Building messages: createRequest, and createResponse per RFC 3261 §8.2.6.
+import { Buffer } from 'node:buffer';
 import { C_TOKEN, CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { H_CALL_ID, H_CSEQ, H_FROM, H_TIMESTAMP, H_TO, H_VIA } from './header-names.js';

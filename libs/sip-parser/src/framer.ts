@@ -2,6 +2,7 @@
 // a message is its header section up to CRLFCRLF plus Content-Length body octets. Between
 // messages a CRLFCRLF is a keep-alive ping; a lone CRLF is a pong or an ignorable CRLF before a
 // start line (RFC 3261 §7.5), as this side's keep-alive role decides (StreamFramerOptions).
+import { Buffer } from 'node:buffer';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, parseMessage } from './parse.js';
 import type {

@@ -1,6 +1,6 @@
 // parseMessage: bytes → SipMessage. Checks the start line, the framing and the headers a
 // transaction layer relies on; everything else is parsed lazily by the typed accessors.
-import { isAscii } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import {
   H_CALL_ID,

@@ -7,6 +7,7 @@
 // The output is put together as one latin1 string (one character per octet: received octets
 // as they were, text in UTF-8) and written into the Buffer in one go: each Buffer operation in
 // Node costs about as much as building the whole string.
+import { Buffer } from 'node:buffer';
 import { H_CONTENT_LENGTH } from './header-names.js';
 import { Request, Response, type MessageBase } from './message.js';
 import type { SipMessage } from './types.js';
