@@ -110,6 +110,5 @@ export function coerceText(schema: TSchema, text: string, key: string): Coerced 
 /** A YAML value: strings are read like an environment variable, other values are kept. */
 export function coerceYamlValue(schema: TSchema, value: unknown, key: string): Coerced {
   if (typeof value !== 'string' || schema[Kind] === 'String') return { ok: true, value };
-  if (schema[Kind] === 'Array') return { ok: true, value };
   return coerceText(schema, value, key);
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { describeConfig, formatConfigTable } from './describe.js';
+import { configTableDifferences, describeConfig, formatConfigTable } from './describe.js';
 import { ConfigError } from './errors.js';
 import { toEnvSegment } from './keys.js';
 import { exampleSchema } from './test-support/schema.js';
@@ -43,5 +43,26 @@ describe('describeConfig', () => {
     expect(() => describeConfig(schema)).toThrow(
       'SIPWAKE_BUS_URL: keys busUrl and bus.url share one variable name',
     );
+  });
+
+  it('finds no difference between the generated table, padded by Prettier, and the schema', () => {
+    const padded = formatConfigTable(exampleSchema)
+      .split('\n')
+      .map((line) => line.replace(/ \| /g, '   |   '))
+      .join('\n');
+    expect(configTableDifferences(`# Service\n\n${padded}\n`, exampleSchema)).toEqual([]);
+  });
+
+  it('names the rows of a README table that drifted from the schema', () => {
+    const lines = formatConfigTable(exampleSchema)
+      .split('\n')
+      .filter((line) => !line.includes('SIPWAKE_PORTS'))
+      .map((line) => line.replace('| `8080` |', '| `8081` |'));
+    lines.push('| `SIPWAKE_OLD_SETTING` | `1` | removed |');
+    expect(configTableDifferences(lines.join('\n'), exampleSchema)).toEqual([
+      'SIPWAKE_HTTP_PORT: the table says "`SIPWAKE_HTTP_PORT` | `8081` | HTTP listen port", the schema "`SIPWAKE_HTTP_PORT` | `8080` | HTTP listen port"',
+      'SIPWAKE_PORTS: missing from the table',
+      'SIPWAKE_OLD_SETTING: in the table, not in the schema',
+    ]);
   });
 });

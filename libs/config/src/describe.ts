@@ -57,3 +57,45 @@ export function formatConfigTable(schema: TObject, prefix: string = defaultConfi
   }
   return lines.join('\n');
 }
+
+/** The cells of each row of the Markdown tables in `markdown` whose first cell is a `prefix*` variable. */
+function documentedRows(markdown: string, prefix: string): Map<string, readonly string[]> {
+  const rows = new Map<string, readonly string[]>();
+  for (const line of markdown.split('\n')) {
+    const cells = line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split(/(?<!\\)\|/)
+      .map((cell) => cell.trim().replace(/\\\|/g, '|'));
+    const name = cells[0]?.replace(/`/g, '');
+    if (name !== undefined && name.startsWith(prefix) && cells.length >= 3) rows.set(name, cells);
+  }
+  return rows;
+}
+
+/**
+ * How a README's configuration table differs from the schema: one line per missing, extra or
+ * different row; empty when they agree. Compares cells, so Prettier's column padding is ignored.
+ */
+export function configTableDifferences(
+  markdown: string,
+  schema: TObject,
+  prefix: string = defaultConfigPrefix,
+): string[] {
+  const documented = documentedRows(markdown, prefix);
+  const expected = documentedRows(formatConfigTable(schema, prefix), prefix);
+  const differences: string[] = [];
+  for (const [name, cells] of expected) {
+    const actual = documented.get(name);
+    if (actual === undefined) differences.push(`${name}: missing from the table`);
+    else if (actual.slice(0, 3).join(' | ') !== cells.slice(0, 3).join(' | ')) {
+      differences.push(
+        `${name}: the table says "${actual.slice(0, 3).join(' | ')}", the schema "${cells.slice(0, 3).join(' | ')}"`,
+      );
+    }
+  }
+  for (const name of documented.keys()) {
+    if (!expected.has(name)) differences.push(`${name}: in the table, not in the schema`);
+  }
+  return differences;
+}

@@ -181,6 +181,15 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
   });
 
+  it('reads a YAML string for a list as a comma-separated list', () => {
+    const file = yamlFile('h.yaml', 'shards: 4/2, c/2\nports: "5060,5061"\n');
+    const config = loadConfig(exampleSchema, { env: required, file });
+    expect([config.shards, config.ports]).toEqual([
+      ['4/2', 'c/2'],
+      [5060, 5061],
+    ]);
+  });
+
   it('lets a variable override the file', () => {
     const file = yamlFile('b.yaml', 'http:\n  port: 9000\n  trustProxy: true\n');
     const config = loadConfig(exampleSchema, {
