@@ -9,14 +9,16 @@ import { fail, parseBoundedInt } from './text.js';
 import type { Contact, FromTo, HeaderParams, NameAddr, PushParams, SipUri } from './types.js';
 import { parseUriRange } from './uri.js';
 
+// Fields are declared (no class-field initialisers) and assigned in the constructors in one
+// order; the subclasses have constructors of their own, which V8 inlines where it builds them.
 export class Address implements NameAddr {
-  readonly displayName: string | undefined;
-  readonly uriText: string;
+  declare readonly displayName: string | undefined;
+  declare readonly uriText: string;
   /** The string the parameters are in, and their ranges (see params.ts scanParams). */
-  protected readonly src: string;
-  protected readonly ranges: readonly number[];
-  #uri: SipUri | undefined;
-  #params: HeaderParams | undefined;
+  declare protected readonly src: string;
+  declare protected readonly ranges: readonly number[];
+  declare private cUri: SipUri | undefined;
+  declare private cParams: HeaderParams | undefined;
 
   constructor(
     displayName: string | undefined,
@@ -28,12 +30,12 @@ export class Address implements NameAddr {
     this.uriText = uriText;
     this.src = src;
     this.ranges = ranges;
-    this.#uri = undefined;
-    this.#params = undefined;
+    this.cUri = undefined;
+    this.cParams = undefined;
   }
 
   get uri(): SipUri {
-    return (this.#uri ??= parseUriRange(
+    return (this.cUri ??= parseUriRange(
       this.uriText,
       0,
       this.uriText.length,
@@ -42,7 +44,7 @@ export class Address implements NameAddr {
   }
 
   get params(): HeaderParams {
-    return (this.#params ??= buildParams(this.src, this.ranges));
+    return (this.cParams ??= buildParams(this.src, this.ranges));
   }
 
   toJSON(): Record<string, unknown> {
@@ -65,6 +67,15 @@ function quiet<T>(read: () => T): T | undefined {
 }
 
 export class FromToAddress extends Address implements FromTo {
+  constructor(
+    displayName: string | undefined,
+    uriText: string,
+    src: string,
+    ranges: readonly number[],
+  ) {
+    super(displayName, uriText, src, ranges);
+  }
+
   /** False for a tag parameter without a value (`;tag`), which From and To may not have. */
   tagHasValue(): boolean {
     const k = findParam(this.src, this.ranges, 'tag');
@@ -102,7 +113,17 @@ function parseQ(v: string | null): number {
 }
 
 export class ContactAddress extends Address implements Contact {
-  #push: PushParams | undefined;
+  declare private cPush: PushParams | undefined;
+
+  constructor(
+    displayName: string | undefined,
+    uriText: string,
+    src: string,
+    ranges: readonly number[],
+  ) {
+    super(displayName, uriText, src, ranges);
+    this.cPush = undefined;
+  }
 
   /** RFC 3261 §20.10: delta-seconds, at most 2^32-1 (RFC 4475 §3.1.2.9). */
   get expires(): number | undefined {
@@ -128,10 +149,10 @@ export class ContactAddress extends Address implements Contact {
 
   /** RFC 8599: pn-* from the URI parameters (where RFC 8599 puts them), else the header's. */
   get push(): PushParams {
-    if (this.#push !== undefined) return this.#push;
+    if (this.cPush !== undefined) return this.cPush;
     const up = this.uri.params;
     const p = this.params;
-    return (this.#push = {
+    return (this.cPush = {
       provider: pushParam(up, p, 'pn-provider'),
       prid: pushParam(up, p, 'pn-prid'),
       param: pushParam(up, p, 'pn-param'),
