@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, ConfigErrorCode } from './errors.js';
 
-/** The package README, found from the working directory (the package or the root). */
+/** The package README, found from the working directory (the root or the package). */
 function readme(): string {
-  for (const dir of [process.cwd(), join(process.cwd(), 'libs', 'config')]) {
+  for (const dir of [join(process.cwd(), 'libs', 'config'), process.cwd()]) {
     try {
       return readFileSync(join(dir, 'README.md'), 'utf8');
     } catch {
