@@ -158,13 +158,14 @@ export function parseVia(value: string): Via {
  * A malformed rport, ttl or a valueless branch/received/maddr throws SipParseError there.
  */
 class ViaValue implements Via {
-  readonly protocol: string;
-  readonly transport: string;
-  readonly host: string;
-  readonly port: number | undefined;
-  readonly #s: string;
-  readonly #ranges: readonly number[];
-  #params: HeaderParams | undefined;
+  // Declared fields assigned in the constructor in one order (no class-field initialisers).
+  declare readonly protocol: string;
+  declare readonly transport: string;
+  declare readonly host: string;
+  declare readonly port: number | undefined;
+  declare private readonly src: string;
+  declare private readonly ranges: readonly number[];
+  declare private cParams: HeaderParams | undefined;
 
   constructor(
     protocol: string,
@@ -178,29 +179,29 @@ class ViaValue implements Via {
     this.transport = transport;
     this.host = host;
     this.port = port;
-    this.#s = s;
-    this.#ranges = ranges;
-    this.#params = undefined;
+    this.src = s;
+    this.ranges = ranges;
+    this.cParams = undefined;
   }
 
-  #valued(name: string): string | undefined {
-    const v = getParam(this.#s, this.#ranges, name);
+  private valued(name: string): string | undefined {
+    const v = getParam(this.src, this.ranges, name);
     if (v === null) bad(`${name} without a value`);
     return v;
   }
 
   get branch(): string | undefined {
-    return this.#valued('branch');
+    return this.valued('branch');
   }
 
   /** RFC 5118 §4.5: received with or without [ ]; the bare address. */
   get received(): string | undefined {
-    const r = this.#valued('received');
+    const r = this.valued('received');
     return r !== undefined && r.charCodeAt(0) === 91 ? r.substring(1, r.length - 1) : r;
   }
 
   get rport(): number | true | undefined {
-    const rp = getParam(this.#s, this.#ranges, 'rport');
+    const rp = getParam(this.src, this.ranges, 'rport');
     if (rp === null) return true;
     if (rp === undefined) return undefined;
     const n = rp.length <= 5 ? parseDigits(rp, 0, rp.length) : -1;
@@ -209,11 +210,11 @@ class ViaValue implements Via {
   }
 
   get maddr(): string | undefined {
-    return this.#valued('maddr');
+    return this.valued('maddr');
   }
 
   get ttl(): number | undefined {
-    const t = getParam(this.#s, this.#ranges, 'ttl');
+    const t = getParam(this.src, this.ranges, 'ttl');
     if (t === undefined) return undefined;
     const n = t === null || t.length > 3 ? -1 : parseDigits(t, 0, t.length);
     if (n < 0 || n > 255) bad('ttl');
@@ -221,7 +222,7 @@ class ViaValue implements Via {
   }
 
   get params(): HeaderParams {
-    return (this.#params ??= buildParams(this.#s, this.#ranges));
+    return (this.cParams ??= buildParams(this.src, this.ranges));
   }
 
   toJSON(): Record<string, unknown> {
