@@ -41,7 +41,14 @@ describe('createLogger', () => {
       'device',
     );
     const text = out.text();
-    for (const secret of ['hunter2', 's3cr3t-admin', 'voip-abc', 'push-xyz', '-----BEGIN']) {
+    for (const secret of [
+      'hunter2',
+      's3cr3t-admin',
+      'voip-abc',
+      'push-xyz',
+      '-----BEGIN',
+      'proxy-secret',
+    ]) {
       expect(text).not.toContain(secret);
     }
     const [first, second] = out.lines();

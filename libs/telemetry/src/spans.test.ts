@@ -64,12 +64,19 @@ describe('spans and trace context', () => {
     });
     expect(headers['traceparent']).toBe(`00-${sent.traceId}-${sent.spanId}-01`);
 
-    const inner = await tracing.handlerSpan('instance.announce', headers, () =>
-      tracing.withSpan('store', {}, (span) => span.spanContext()),
+    const inner = await tracing.handlerSpan(
+      'instance.announce',
+      headers,
+      () => tracing.withSpan('store', {}, (span) => span.spanContext()),
+      { 'messaging.destination.name': 'sw.s-4.instance', token: 'abc' },
     );
     const spans = tracing.exporter.getFinishedSpans();
     const handler = spans.find((s) => s.name === 'instance.announce');
     expect(handler?.kind).toBe(SpanKind.CONSUMER);
+    expect(handler?.attributes).toEqual({
+      'messaging.destination.name': 'sw.s-4.instance',
+      token: '[REDACTED]',
+    });
     expect(handler?.spanContext().traceId).toBe(sent.traceId);
     expect(handler?.parentSpanContext?.spanId).toBe(sent.spanId);
     expect(inner.traceId).toBe(sent.traceId);

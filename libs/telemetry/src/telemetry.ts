@@ -58,6 +58,7 @@ export interface Tracing {
     name: string,
     headers: Readonly<MessageHeaders> | undefined,
     fn: SpanWork<T>,
+    attributes?: Readonly<Record<string, unknown>>,
   ): Promise<T>;
 }
 
@@ -168,7 +169,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     meter,
     metrics: createSipwakeMetrics(meter),
     withSpan: (name, attributes, fn) => withSpan(tracer, name, attributes, fn),
-    handlerSpan: (name, headers, fn) => handlerSpan(tracer, name, headers, fn),
+    handlerSpan: (name, headers, fn, attributes) =>
+      handlerSpan(tracer, name, headers, fn, attributes),
     metricsHandler: (request, response) => prometheus.getMetricsRequestHandler(request, response),
     shutdown,
   };
