@@ -13,7 +13,13 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // Embedded PostgreSQL: see jest.pglite-transform.cjs.
+    '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': path.join(
+      __dirname,
+      'jest.pglite-transform.cjs',
+    ),
   },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleNameMapper: {
     '^@sipwake/([^/]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
