@@ -5,6 +5,7 @@
 import { ParseErrorCode } from './errors.js';
 import { buildParams, findParam, getParam, paramAt, unquote } from './params.js';
 import { MAX_DELTA_SECONDS } from './scalars.js';
+import type { Source } from './source.js';
 import { fail, parseBoundedInt } from './text.js';
 import type { Contact, FromTo, HeaderParams, NameAddr, PushParams, SipUri } from './types.js';
 import { parseUriRange } from './uri.js';
@@ -15,7 +16,7 @@ export class Address implements NameAddr {
   declare readonly displayName: string | undefined;
   declare readonly uriText: string;
   /** The string the parameters are in, and their ranges (see params.ts scanParams). */
-  declare protected readonly src: string;
+  declare protected readonly src: Source;
   declare protected readonly ranges: readonly number[];
   declare private cUri: SipUri | undefined;
   declare private cParams: HeaderParams | undefined;
@@ -23,7 +24,7 @@ export class Address implements NameAddr {
   constructor(
     displayName: string | undefined,
     uriText: string,
-    src: string,
+    src: Source,
     ranges: readonly number[],
   ) {
     this.displayName = displayName;
@@ -70,7 +71,7 @@ export class FromToAddress extends Address implements FromTo {
   constructor(
     displayName: string | undefined,
     uriText: string,
-    src: string,
+    src: Source,
     ranges: readonly number[],
   ) {
     super(displayName, uriText, src, ranges);
@@ -118,7 +119,7 @@ export class ContactAddress extends Address implements Contact {
   constructor(
     displayName: string | undefined,
     uriText: string,
-    src: string,
+    src: Source,
     ranges: readonly number[],
   ) {
     super(displayName, uriText, src, ranges);

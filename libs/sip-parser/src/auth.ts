@@ -5,6 +5,7 @@
 // kept as `token68`.
 import { ParseErrorCode } from './errors.js';
 import { paramName, setOnce } from './params.js';
+import { sourceOf, type Source } from './source.js';
 import { fail, readQuoted, scanToken, skipWs } from './text.js';
 import type { AuthHeader } from './types.js';
 
@@ -55,6 +56,7 @@ export function parseAuthParams(value: string, i: number, header: string): Recor
   const end = value.length;
   const out: Record<string, string> = {};
   const q = { value: '' };
+  let src: Source | undefined;
   for (;;) {
     i = skipWs(value, i, end);
     const ns = i;
@@ -66,7 +68,7 @@ export function parseAuthParams(value: string, i: number, header: string): Recor
     i = skipWs(value, i + 1, end);
     let v: string;
     if (value.charCodeAt(i) === 34) {
-      i = readQuoted(value, i, end, q);
+      i = readQuoted((src ??= sourceOf(value)), i, end, q);
       if (i < 0) fail(CODE, `${header}: unterminated quoted value of ${name}`, header);
       v = q.value;
     } else {

@@ -2,6 +2,7 @@
 import { ParseErrorCode } from './errors.js';
 import { parseNameAddrList, parseNameAddrValue } from './name-addr.js';
 import { fail } from './text.js';
+import type { Source } from './source.js';
 import type { Contact } from './types.js';
 import { ContactAddress } from './address.js';
 import type { HeaderList } from './headers.js';
@@ -12,7 +13,7 @@ const CODE = ParseErrorCode.BadNameAddr;
 export function toContact(
   displayName: string | undefined,
   uriText: string,
-  src: string,
+  src: Source,
   ranges: number[],
 ): Contact {
   return new ContactAddress(displayName, uriText, src, ranges);
@@ -33,11 +34,11 @@ export function readContactList(h: HeaderList, id: number): readonly Contact[] |
   for (let k = 0; k < n; k++) {
     if (h.idAt(k) !== id) continue;
     fields++;
-    const s = h.source(k);
+    const src = h.source(k);
     const start = h.srcStart;
     const end = h.srcEnd;
-    if (end - start === 1 && s.charCodeAt(start) === 42) star++;
-    else parseNameAddrList(s, start, end, 'contact', out, toContact);
+    if (end - start === 1 && src.b[start] === 42) star++;
+    else parseNameAddrList(src, start, end, 'contact', out, toContact);
   }
   if (star === 0) return out;
   if (fields !== 1 || out.length > 0) {

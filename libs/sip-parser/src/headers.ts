@@ -6,6 +6,7 @@
 import { C_TOKEN, CHARS, TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { H_UNKNOWN, canonicalName, headerId, lowerName } from './header-names.js';
+import { sourceOf, type Source } from './source.js';
 import type { SipHeaders } from './types.js';
 
 /** Numbers per scanned field: key, name start, value start, value end (offsets in the text). */
@@ -68,6 +69,8 @@ export class HeaderList implements SipHeaders {
   declare private readonly buf: Buffer | undefined;
   /** @internal The message text (latin1) the scanned fields' offsets refer to; '' if built. */
   declare readonly text: string;
+  /** The message text with its octets, made on the first `source`. */
+  declare private textSource: Source | undefined;
   /** After the first edit (always for a built message): the fields as references. */
   declare private refs: number[] | undefined;
   declare private added: Added | undefined;
@@ -82,6 +85,7 @@ export class HeaderList implements SipHeaders {
     this.srcEnd = 0;
     this.buf = buf;
     this.text = text;
+    this.textSource = undefined;
     this.refs = buf === undefined ? [] : undefined;
     this.added = undefined;
   }
@@ -115,10 +119,11 @@ export class HeaderList implements SipHeaders {
   }
 
   /**
-   * The string that holds field k's value, its range in `srcStart`/`srcEnd`: the message text
-   * itself for a one-line ASCII value (no copy; a CR follows the range), else the decoded value.
+   * The source (see source.ts) that holds field k's value, its range in `srcStart`/`srcEnd`:
+   * the message text and octets themselves for a one-line ASCII value (no copy; a CR follows
+   * the range), else the decoded value.
    */
-  source(k: number): string {
+  source(k: number): Source {
     const r = this.ref(k);
     if (r >= 0) {
       const o = r * ENTRY_SIZE;
@@ -126,13 +131,13 @@ export class HeaderList implements SipHeaders {
       if ((e[o + ENTRY_KEY]! & 3) === 0) {
         this.srcStart = e[o + ENTRY_VALUE_START]!;
         this.srcEnd = e[o + ENTRY_VALUE_END]!;
-        return this.text;
+        return (this.textSource ??= { s: this.text, b: this.buf! });
       }
     }
     const v = this.valueAt(k);
     this.srcStart = 0;
     this.srcEnd = v.length;
-    return v;
+    return sourceOf(v);
   }
 
   nameAt(k: number): string {

@@ -2,6 +2,7 @@
 // several fields or as one field with several values. Commas inside quoted strings and inside
 // <…> are not separators.
 import type { ParseErrorCode } from './errors.js';
+import { sourceOf, type Source } from './source.js';
 import { fail, skipQuoted, skipWs, trimEnd } from './text.js';
 
 /**
@@ -22,12 +23,13 @@ export function splitList(
     out.push(s === 0 && e === end ? value : value.substring(s, e));
     return out;
   }
+  let src: Source | undefined;
   let start = 0;
   let i = 0;
   while (i <= end) {
     const c = i < end ? value.charCodeAt(i) : 44;
     if (c === 34) {
-      i = skipQuoted(value, i, end);
+      i = skipQuoted((src ??= sourceOf(value)), i, end);
       if (i < 0) fail(code, `unterminated quoted string in ${header}`, header);
       continue;
     }

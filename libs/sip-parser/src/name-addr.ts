@@ -6,6 +6,7 @@
 import { TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { scanParams } from './params.js';
+import { sourceOf, type Codes, type Source } from './source.js';
 import { fail, readQuoted } from './text.js';
 import { Address, FromToAddress } from './address.js';
 import type { FromTo, NameAddr } from './types.js';
@@ -19,7 +20,7 @@ const CODE = ParseErrorCode.BadNameAddr;
 export type NameAddrBuild<T> = (
   displayName: string | undefined,
   uriText: string,
-  src: string,
+  src: Source,
   ranges: number[],
 ) => T;
 
@@ -28,20 +29,20 @@ export interface ListCursor {
   next: number;
 }
 
-function skipWs(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  while (c === 32 || c === 9) c = s.charCodeAt(++i);
+function skipWs(b: Codes, i: number): number {
+  let c = b[i]!;
+  while (c === 32 || c === 9) c = b[++i]!;
   return i;
 }
 
 /**
- * Parses one element of `s[i, end)` and builds its value. With a `cursor` (a list), stops at the
+ * Parses one element of `src[i, end)` and builds its value. With a `cursor` (a list), stops at the
  * comma that ends the element and sets `cursor.next`. RFC 3261 §20.10: in the addr-spec form the
  * URI ends at the first ";" (those parameters are header parameters) and may not contain "?" or
  * ",".
  */
 export function parseNameAddrAt<T>(
-  s: string,
+  src: Source,
   i: number,
   end: number,
   header: string,
@@ -49,17 +50,19 @@ export function parseNameAddrAt<T>(
   build: NameAddrBuild<T>,
 ): T {
   const tok = TOKEN_CHARS;
-  i = skipWs(s, i);
+  const b = src.b;
+  const s = src.s;
+  i = skipWs(b, i);
   let displayName: string | undefined;
   let la = -1;
-  let c = s.charCodeAt(i);
+  let c = b[i]!;
   if (c === 34) {
     const q = { value: '' };
-    i = readQuoted(s, i, end, q);
+    i = readQuoted(src, i, end, q);
     if (i < 0) fail(CODE, `unterminated display name in ${header}`, header);
     displayName = q.value;
-    i = skipWs(s, i);
-    if (i >= end || s.charCodeAt(i) !== 60) {
+    i = skipWs(b, i);
+    if (i >= end || b[i]! !== 60) {
       fail(CODE, `expected < after display name in ${header}`, header);
     }
     la = i;
@@ -72,7 +75,7 @@ export function parseNameAddrAt<T>(
     let last = i;
     while (c < 128 && (tok[c] === 1 || c === 32 || c === 9)) {
       if (c !== 32 && c !== 9) last = j + 1;
-      c = s.charCodeAt(++j);
+      c = b[++j]!;
     }
     if (c === 60 && j < end) {
       if (last > i) displayName = s.substring(i, last);
@@ -90,23 +93,23 @@ export function parseNameAddrAt<T>(
     i = uriEnd + 1;
   } else {
     uriStart = i;
-    c = s.charCodeAt(i);
+    c = b[i]!;
     while (i < end && c !== 59 && c !== 44 && c !== 32 && c !== 9) {
       if (c === 63) fail(CODE, `a URI with headers in ${header} must be in <>`, header);
-      c = s.charCodeAt(++i);
+      c = b[++i]!;
     }
     uriEnd = i;
   }
   if (uriEnd === uriStart) fail(CODE, `empty URI in ${header}`, header);
   const ranges: number[] = [];
-  const next = scanParams(s, i, end, ranges, CODE, header, cursor !== undefined);
+  const next = scanParams(src, i, end, ranges, CODE, header, cursor !== undefined);
   if (cursor !== undefined) cursor.next = next;
-  return build(displayName, s.substring(uriStart, uriEnd), s, ranges);
+  return build(displayName, s.substring(uriStart, uriEnd), src, ranges);
 }
 
-/** Parses every element of the list-valued field `s[start, end)` (Contact, Route, …). */
+/** Parses every element of the list-valued field `src[start, end)` (Contact, Route, …). */
 export function parseNameAddrList<T>(
-  s: string,
+  src: Source,
   start: number,
   end: number,
   header: string,
@@ -116,17 +119,17 @@ export function parseNameAddrList<T>(
   const cursor: ListCursor = { next: start };
   let i = start;
   for (;;) {
-    out.push(parseNameAddrAt(s, i, end, header, cursor, build));
+    out.push(parseNameAddrAt(src, i, end, header, cursor, build));
     if (cursor.next >= end) return;
-    i = skipWs(s, cursor.next + 1);
-    if (i >= end || s.charCodeAt(i) === 44) fail(CODE, `empty element in ${header} list`, header);
+    i = skipWs(src.b, cursor.next + 1);
+    if (i >= end || src.b[i]! === 44) fail(CODE, `empty element in ${header} list`, header);
   }
 }
 
 function newNameAddr(
   displayName: string | undefined,
   uriText: string,
-  src: string,
+  src: Source,
   ranges: number[],
 ): NameAddr {
   return new Address(displayName, uriText, src, ranges);
@@ -135,7 +138,7 @@ function newNameAddr(
 function newFromTo(
   displayName: string | undefined,
   uriText: string,
-  src: string,
+  src: Source,
   ranges: number[],
 ): FromToAddress {
   return new FromToAddress(displayName, uriText, src, ranges);
@@ -143,7 +146,7 @@ function newFromTo(
 
 /** A name-addr or addr-spec with parameters, nothing after it. */
 export function parseNameAddrValue<T>(value: string, header: string, build: NameAddrBuild<T>): T {
-  return parseNameAddrAt(value, 0, value.length, header, undefined, build);
+  return parseNameAddrAt(sourceOf(value), 0, value.length, header, undefined, build);
 }
 
 /** Builds a NameAddr (Route, Record-Route, Path, …). */
@@ -156,9 +159,9 @@ export function parseNameAddr(text: string): NameAddr {
   return a;
 }
 
-/** From / To `s[start, end)` (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
-export function parseFromTo(s: string, start: number, end: number, header: string): FromTo {
-  const a = parseNameAddrAt(s, start, end, header, undefined, newFromTo);
+/** From / To `src[start, end)` (RFC 3261 §20.20, §20.39). The URI is parsed on first access. */
+export function parseFromTo(src: Source, start: number, end: number, header: string): FromTo {
+  const a = parseNameAddrAt(src, start, end, header, undefined, newFromTo);
   if (!a.tagHasValue()) fail(CODE, `tag without a value in ${header}`, header);
   return a;
 }

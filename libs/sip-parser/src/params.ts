@@ -3,6 +3,7 @@
 // Values are kept as written (a quoted value keeps its quotes); names are lower-cased.
 import { PVAL_CHARS, TOKEN_CHARS } from './chars.js';
 import type { ParseErrorCode } from './errors.js';
+import { sourceOf, type Source } from './source.js';
 import { fail, lower, skipQuoted } from './text.js';
 
 export type MutableParams = Record<string, string | null>;
@@ -103,14 +104,14 @@ export function setOnce<T>(out: Record<string, T>, name: string, value: T): void
 }
 
 /**
- * Scans `;name[=value]…` of `s[i, end)` and pushes 4 numbers per parameter to `ranges`: name
- * start and end, value start and end (-1, -1 for a parameter without value). Scans to `end`, or,
- * with `list`, up to a "," that ends a list element (the index of that comma is returned).
- * Anything else throws `code`. `s` may go on after `end` only with a CR (a header line in the
- * message text), where every character class stops.
+ * Scans `;name[=value]…` of `src` from `i` to `end` and pushes 4 numbers per parameter to
+ * `ranges`: name start and end, value start and end (-1, -1 for a parameter without value).
+ * Scans to `end`, or, with `list`, up to a "," that ends a list element (the index of that
+ * comma is returned). Anything else throws `code`. After `end` comes a CR (see Source), where
+ * every character class stops.
  */
 export function scanParams(
-  s: string,
+  src: Source,
   i: number,
   end: number,
   ranges: number[],
@@ -120,33 +121,34 @@ export function scanParams(
 ): number {
   const tok = TOKEN_CHARS;
   const pval = PVAL_CHARS;
-  let c = s.charCodeAt(i);
+  const b = src.b;
+  let c = b[i]!;
   for (;;) {
-    while (c === 32 || c === 9) c = s.charCodeAt(++i);
+    while (c === 32 || c === 9) c = b[++i]!;
     if (i >= end) return end;
     if (c !== 59) {
       if (c === 44 && list) return i;
       fail(code, `unexpected character in ${header} parameters`, header);
     }
-    c = s.charCodeAt(++i);
-    while (c === 32 || c === 9) c = s.charCodeAt(++i);
+    c = b[++i]!;
+    while (c === 32 || c === 9) c = b[++i]!;
     const ns = i;
-    while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
+    while (c < 128 && tok[c] === 1) c = b[++i]!;
     const ne = i;
     if (ne === ns || ne > end) fail(code, `empty parameter name in ${header}`, header);
-    while (c === 32 || c === 9) c = s.charCodeAt(++i);
+    while (c === 32 || c === 9) c = b[++i]!;
     let vs = -1;
     let ve = -1;
     if (c === 61) {
-      c = s.charCodeAt(++i);
-      while (c === 32 || c === 9) c = s.charCodeAt(++i);
+      c = b[++i]!;
+      while (c === 32 || c === 9) c = b[++i]!;
       vs = i;
       if (c === 34) {
-        i = skipQuoted(s, i, end);
+        i = skipQuoted(src, i, end);
         if (i < 0) fail(code, `unterminated quoted parameter value in ${header}`, header);
-        c = s.charCodeAt(i);
+        c = b[i]!;
       } else {
-        while (c < 128 && pval[c] === 1) c = s.charCodeAt(++i);
+        while (c < 128 && pval[c] === 1) c = b[++i]!;
       }
       if (i === vs || i > end) fail(code, `a parameter in ${header} has an empty value`, header);
       ve = i;
@@ -155,14 +157,15 @@ export function scanParams(
   }
 }
 
-/** Index in `ranges` of the first parameter named `name` (lower-case), or -1. */
-export function findParam(s: string, ranges: readonly number[], name: string): number {
+/** Index in `ranges` of the first parameter of `src` named `name` (lower-case), or -1. */
+export function findParam(src: Source, ranges: readonly number[], name: string): number {
   const len = name.length;
+  const b = src.b;
   for (let k = 0; k < ranges.length; k += 4) {
     const ns = ranges[k]!;
     if (ranges[k + 1]! - ns !== len) continue;
     let i = 0;
-    while (i < len && (s.charCodeAt(ns + i) | 0x20) === name.charCodeAt(i)) i++;
+    while (i < len && (b[ns + i]! | 0x20) === name.charCodeAt(i)) i++;
     if (i === len) return k;
   }
   return -1;
@@ -170,32 +173,32 @@ export function findParam(s: string, ranges: readonly number[], name: string): n
 
 /** The value of the parameter at index `k` of `ranges` (null without a value), or undefined for -1. */
 export function paramAt(
-  s: string,
+  src: Source,
   ranges: readonly number[],
   k: number,
 ): string | null | undefined {
   if (k < 0) return undefined;
   const vs = ranges[k + 2]!;
-  return vs < 0 ? null : s.substring(vs, ranges[k + 3]!);
+  return vs < 0 ? null : src.s.substring(vs, ranges[k + 3]!);
 }
 
 /** The value of the first parameter named `name` (lower-case). */
 export function getParam(
-  s: string,
+  src: Source,
   ranges: readonly number[],
   name: string,
 ): string | null | undefined {
-  return paramAt(s, ranges, findParam(s, ranges, name));
+  return paramAt(src, ranges, findParam(src, ranges, name));
 }
 
 /** The parameters as a record: names lower-cased, values as written, the first one wins. */
-export function buildParams(s: string, ranges: readonly number[]): MutableParams {
+export function buildParams(src: Source, ranges: readonly number[]): MutableParams {
   const out: MutableParams = {};
   for (let k = 0; k < ranges.length; k += 4) {
     setOnce<string | null>(
       out,
-      paramName(s, ranges[k]!, ranges[k + 1]!),
-      paramAt(s, ranges, k) ?? null,
+      paramName(src.s, ranges[k]!, ranges[k + 1]!),
+      paramAt(src, ranges, k) ?? null,
     );
   }
   return out;
@@ -209,9 +212,10 @@ export function parseParams(
   code: ParseErrorCode,
   header: string,
 ): MutableParams {
+  const src = sourceOf(s);
   const ranges: number[] = [];
-  scanParams(s, i, end, ranges, code, header, false);
-  return buildParams(s, ranges);
+  scanParams(src, i, end, ranges, code, header, false);
+  return buildParams(src, ranges);
 }
 
 /** A parameter value without its surrounding quotes and quoted-pair escapes. */

@@ -29,11 +29,11 @@ function err(code: ParseErrorCode, message: string, offset?: number, header?: st
 }
 
 /** Content-Length from the raw bytes: 1*DIGIT, or -1. */
-function contentLengthAt(text: string, s: number, e: number): number {
+function contentLengthAt(b: Uint8Array, s: number, e: number): number {
   if (s >= e || e - s > 15) return -1;
   let n = 0;
   for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
+    const c = b[i]!;
     if (c < 48 || c > 57) return -1;
     n = n * 10 + c - 48;
   }
@@ -77,7 +77,7 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
 
   const tEnd = textEnd(buf, start, maxHeader);
   const text = (buf as unknown as Latin1Slicer).latin1Slice(0, tEnd);
-  const line = parseStartLine(text, start);
+  const line = parseStartLine(text, buf, start);
   const ascii = isAscii(tEnd === len ? buf : buf.subarray(0, tEnd));
   const headers = scanHeaders(buf, text, line.next, datagram, ascii, start + maxHeader);
   const bodyStart = headers.sectionEnd;
@@ -123,7 +123,7 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
         break;
       case H_CONTENT_LENGTH: {
         const s = entries[o + ENTRY_VALUE_START]!;
-        const n = contentLengthAt(text, s, entries[o + ENTRY_VALUE_END]!);
+        const n = contentLengthAt(buf, s, entries[o + ENTRY_VALUE_END]!);
         if (n < 0) err(ParseErrorCode.BadContentLength, 'Content-Length is not 1*DIGIT', s);
         if (clCount++ > 0) {
           if (n !== cl) err(ParseErrorCode.BadContentLength, 'conflicting Content-Length', s);
@@ -160,8 +160,8 @@ export function parseMessage(buf: Buffer, opts?: ParseOptions): SipMessage {
   let uri = '';
   let reason = '';
   if (line.isRequest) {
-    method = methodName(text, start, line.methodEnd);
-    checkRequestUri(text, line.uriStart, line.uriEnd);
+    method = methodName(buf, text, start, line.methodEnd);
+    checkRequestUri(text, buf, line.uriStart, line.uriEnd);
     uri = text.substring(line.uriStart, line.uriEnd);
   } else {
     reason = line.reasonUtf8

@@ -4,6 +4,7 @@
 import { C_SCHEME, is } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { NO_PARAMS } from './params.js';
+import type { Codes } from './source.js';
 import type { SipUri } from './types.js';
 import { parseUri } from './uri.js';
 
@@ -12,22 +13,22 @@ function bad(message: string, offset: number): never {
 }
 
 /**
- * The checks made before a request is exposed, on `s[start, end)`: a scheme (ALPHA *( ALPHA /
+ * The checks made before a request is exposed, on `s[start, end)` (its octets `b`): a scheme (ALPHA *( ALPHA /
  * DIGIT / "+" / "-" / "." ) ":") and something after it; only visible ASCII other than < > and
  * DQUOTE (no whitespace: no URI holds them); for sip and sips no headers component (§19.1.1:
  * "the headers component [...] MUST NOT be used in a Request-URI"), an IPv6 reference closed
  * and at most one ":" in the host-port (RFC 5118 §4.10: an IPv6 address goes in brackets).
  */
-export function checkRequestUri(s: string, start: number, end: number): void {
-  const colon = schemeEnd(s, start, end);
-  const sip = isSip(s, start, colon);
+export function checkRequestUri(s: string, b: Codes, start: number, end: number): void {
+  const colon = schemeEnd(b, start, end);
+  const sip = isSip(b, start, colon);
   // One pass over the rest: its characters, the first "@" (the host follows it: uri.ts reads the
   // user part up to it), and whether a "?" (headers) follows the host's start.
   let at = -1;
   let qBeforeAt = false;
   let qAfterAt = false;
   for (let i = colon + 1; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i]!;
     if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) {
       bad('Request-URI holds a character no URI holds', i);
     }
@@ -41,38 +42,38 @@ export function checkRequestUri(s: string, start: number, end: number): void {
   if (!sip) return;
   if (at < 0 ? qBeforeAt : qAfterAt) bad('Request-URI with a headers component', start);
   let i = at < 0 ? colon + 1 : at + 1;
-  if (s.charCodeAt(i) === 91) {
+  if (b[i]! === 91) {
     const close = s.indexOf(']', i);
     if (close < 0 || close >= end) bad('IPv6 reference not closed', i);
     i = close + 1;
   }
   let colons = 0;
   for (; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i]!;
     if (c === 59) break;
     if (c === 58 && colons++ > 0) bad('a host with colons outside brackets', i);
   }
 }
 
 /** The index of the ":" ending the scheme at `start`, followed by at least one character. */
-function schemeEnd(s: string, start: number, end: number): number {
-  const first = s.charCodeAt(start) | 0x20;
+function schemeEnd(b: Codes, start: number, end: number): number {
+  const first = b[start]! | 0x20;
   if (first < 97 || first > 122) bad('no scheme', start);
   let colon = start + 1;
-  while (colon < end && is(s.charCodeAt(colon), C_SCHEME)) colon++;
-  if (colon + 1 >= end || s.charCodeAt(colon) !== 58) bad('no scheme', start);
+  while (colon < end && is(b[colon]!, C_SCHEME)) colon++;
+  if (colon + 1 >= end || b[colon]! !== 58) bad('no scheme', start);
   return colon;
 }
 
 /** True when the scheme `s[start, colon)` is sip or sips (any case). */
-function isSip(s: string, start: number, colon: number): boolean {
+function isSip(b: Codes, start: number, colon: number): boolean {
   const n = colon - start;
   if (n !== 3 && n !== 4) return false;
-  if ((s.charCodeAt(start) | 0x20) !== 115 || (s.charCodeAt(start + 1) | 0x20) !== 105) {
+  if ((b[start]! | 0x20) !== 115 || (b[start + 1]! | 0x20) !== 105) {
     return false;
   }
-  if ((s.charCodeAt(start + 2) | 0x20) !== 112) return false;
-  return n === 3 || (s.charCodeAt(start + 3) | 0x20) === 115;
+  if ((b[start + 2]! | 0x20) !== 112) return false;
+  return n === 3 || (b[start + 3]! | 0x20) === 115;
 }
 
 /**

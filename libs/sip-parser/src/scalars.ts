@@ -4,6 +4,7 @@ import { TOKEN_CHARS, WORD_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { methodName } from './methods.js';
 import { parseParams } from './params.js';
+import type { Source } from './source.js';
 import { fail, parseBoundedInt, parseDigits, scanToken, skipWs, trimEnd } from './text.js';
 import type { CSeq, RetryAfter } from './types.js';
 
@@ -12,52 +13,61 @@ export const MAX_CSEQ = 0x7fffffff;
 /** delta-seconds are 32-bit (RFC 3261 §20.19 et al.; RFC 4475 §3.1.2.9). */
 export const MAX_DELTA_SECONDS = 0xffffffff;
 
-/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16), from `s[start, end)`. */
-export function parseCseq(s: string, start: number, end: number): CSeq {
-  let i = skipWs(s, start, end);
+/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16), from `src[start, end)`. */
+export function parseCseq(src: Source, start: number, end: number): CSeq {
+  const b = src.b;
+  let i = start;
+  let c = b[i]!;
+  while ((c === 32 || c === 9) && i < end) c = b[++i]!;
   const ds = i;
   let seq = 0;
-  let c = s.charCodeAt(i);
   while (c >= 48 && c <= 57 && i < end) {
     seq = seq * 10 + (c - 48); // past 2^53 imprecise but still above MAX_CSEQ
-    c = s.charCodeAt(++i);
+    c = b[++i]!;
   }
   if (i === ds) fail(ParseErrorCode.BadCseq, 'CSeq number missing', 'cseq');
   if (seq > MAX_CSEQ) fail(ParseErrorCode.BadCseq, 'CSeq number above 2^31-1', 'cseq');
-  const ms = skipWs(s, i, end);
-  if (ms === i) fail(ParseErrorCode.BadCseq, 'CSeq needs LWS before the method', 'cseq');
+  const de = i;
+  while ((c === 32 || c === 9) && i < end) c = b[++i]!;
+  if (i === de) fail(ParseErrorCode.BadCseq, 'CSeq needs LWS before the method', 'cseq');
   const tok = TOKEN_CHARS;
-  let me = ms;
-  for (c = s.charCodeAt(me); c < 128 && tok[c] === 1 && me < end; c = s.charCodeAt(++me));
-  if (me === ms || skipWs(s, me, end) !== end) {
-    fail(ParseErrorCode.BadCseq, 'CSeq method is not a token', 'cseq');
-  }
-  return { seq, method: methodName(s, ms, me) };
+  const ms = i;
+  while (c < 128 && tok[c] === 1 && i < end) c = b[++i]!;
+  const me = i;
+  while ((c === 32 || c === 9) && i < end) c = b[++i]!;
+  if (me === ms || i !== end) fail(ParseErrorCode.BadCseq, 'CSeq method is not a token', 'cseq');
+  return { seq, method: methodName(b, src.s, ms, me) };
 }
 
-/** Call-ID = word [ "@" word ] (RFC 3261 §20.8) in `s[start, end)`; returns it. */
-export function checkCallId(s: string, start: number, end: number): string {
+/** Call-ID = word [ "@" word ] (RFC 3261 §20.8) in `src[start, end)`; returns it. */
+export function checkCallId(src: Source, start: number, end: number): string {
   const word = WORD_CHARS;
+  const b = src.b;
   let at = 0;
   let i = start;
   for (; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i]!;
     if (c === 64) {
       if (at++ > 0 || i === start) break;
     } else if (c >= 128 || word[c] !== 1) break;
   }
-  if (i !== end || end === start || s.charCodeAt(end - 1) === 64) {
+  if (i !== end || end === start || b[end - 1] === 64) {
     fail(ParseErrorCode.BadCallId, 'Call-ID is not word [@ word]', 'call-id');
   }
-  return s.substring(start, end);
+  return src.s.substring(start, end);
 }
 
-/** Max-Forwards = 1*DIGIT, 0–255 (RFC 3261 §20.22), from `s[start, end)`. */
-export function parseMaxForwards(s: string, start: number, end: number): number {
-  const n = end - start > 3 ? -1 : parseDigits(s, start, end);
+/** Max-Forwards = 1*DIGIT, 0–255 (RFC 3261 §20.22), from `src[start, end)`. */
+export function parseMaxForwards(src: Source, start: number, end: number): number {
+  const b = src.b;
+  let n = end - start > 3 || end === start ? -1 : 0;
+  for (let i = start; i < end && n >= 0; i++) {
+    const c = b[i]!;
+    n = c >= 48 && c <= 57 ? n * 10 + c - 48 : -1;
+  }
   if (n < 0 || n > 255) {
     // Leading zeros are allowed (RFC 4475 wsinv: 0068).
-    const m = parseBoundedInt(s.substring(start, end), 255);
+    const m = parseBoundedInt(src.s.substring(start, end), 255);
     if (m >= 0) return m;
     fail(ParseErrorCode.BadMaxForwards, 'Max-Forwards is not 0-255', 'max-forwards');
   }

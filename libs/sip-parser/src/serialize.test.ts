@@ -125,6 +125,24 @@ describe('serializeMessage', () => {
     expect(again.body.toString('utf8')).toBe('Grüße');
   });
 
+  test('a reason phrase with octets above 0x7F is written again from its decoded text', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('SIP/2.0 200 O'),
+      Buffer.from([0xff]),
+      Buffer.from(
+        'K\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@c>;tag=2\r\n' +
+          'Call-ID: x@y\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+      ),
+    ]);
+    const msg = parseMessage(bytes) as SipResponse;
+    expect(msg.reason).toBe('O\ufffdK');
+    msg.headers.append('X-New', 'n');
+    const out = serializeMessage(msg);
+    const line = Buffer.from('SIP/2.0 200 O\ufffdK\r\n', 'utf8');
+    expect(out.subarray(0, line.length).equals(line)).toBe(true);
+    expect((parseMessage(out) as SipResponse).reason).toBe('O\ufffdK');
+  });
+
   test('a datagram without the empty line gets one before the body', () => {
     const msg = parseMessage(
       Buffer.from(

@@ -30,6 +30,20 @@ function startLineUntouched(msg: MessageBase): boolean {
   return false;
 }
 
+/**
+ * True when the start line of a parsed message goes out as received. A request's start line is
+ * ASCII (parseMessage checked it); a reason phrase with other octets is written again from the
+ * decoded text, as the rebuild writes it.
+ */
+function startLineCopied(msg: MessageBase): boolean {
+  if (msg.raw === undefined || !startLineUntouched(msg)) return false;
+  if (msg instanceof Response) {
+    const r = msg.reason;
+    for (let i = 0; i < r.length; i++) if (r.charCodeAt(i) > 127) return false;
+  }
+  return true;
+}
+
 function untouched(msg: MessageBase): boolean {
   return (
     msg.raw !== undefined && msg.headers.gen === 0 && !msg.bodyEdited && startLineUntouched(msg)
@@ -77,7 +91,7 @@ export function serializeMessage(msg: SipMessage): Buffer {
     runStart = runEnd = 0;
     out += s;
   };
-  if (raw !== undefined && startLineUntouched(m)) copy(m.start, m.headStart);
+  if (startLineCopied(m)) copy(m.start, m.headStart);
   else add(octets(startLine(msg)));
   const n = h.size();
   let wroteLength = false;

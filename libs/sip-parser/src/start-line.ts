@@ -3,6 +3,7 @@
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only SIP/2.0 is spoken here.
 import { TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
+import type { Codes } from './source.js';
 
 function err(code: ParseErrorCode, message: string, offset: number): never {
   throw new SipParseError(code, message, { offset });
@@ -24,13 +25,13 @@ export interface StartLine {
 }
 
 /** True when `s[i, i+4)` is "SIP/" in any case. */
-export function isSipSlash(s: string, i: number, len: number): boolean {
+export function isSipSlash(b: Codes, i: number, len: number): boolean {
   return (
     i + 4 <= len &&
-    (s.charCodeAt(i) | 0x20) === 115 &&
-    (s.charCodeAt(i + 1) | 0x20) === 105 &&
-    (s.charCodeAt(i + 2) | 0x20) === 112 &&
-    s.charCodeAt(i + 3) === 47
+    (b[i]! | 0x20) === 115 &&
+    (b[i + 1]! | 0x20) === 105 &&
+    (b[i + 2]! | 0x20) === 112 &&
+    b[i + 3]! === 47
   );
 }
 
@@ -39,26 +40,26 @@ function isDigit(c: number): boolean {
 }
 
 /** Checks a SIP-Version in `s[i, end)`: BAD_VERSION for another version, BAD_START_LINE for junk. */
-function checkVersion(s: string, i: number, end: number): void {
-  if (!isSipSlash(s, i, end)) err(ParseErrorCode.BadStartLine, 'SIP-Version expected', i);
+function checkVersion(b: Codes, i: number, end: number): void {
+  if (!isSipSlash(b, i, end)) err(ParseErrorCode.BadStartLine, 'SIP-Version expected', i);
   let j = i + 4;
   const major = j;
-  while (j < end && isDigit(s.charCodeAt(j))) j++;
-  if (j === major || s.charCodeAt(j) !== 46) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
+  while (j < end && isDigit(b[j]!)) j++;
+  if (j === major || b[j]! !== 46) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
   const minor = ++j;
-  while (j < end && isDigit(s.charCodeAt(j))) j++;
+  while (j < end && isDigit(b[j]!)) j++;
   if (j === minor || j !== end) err(ParseErrorCode.BadStartLine, 'bad SIP-Version', i);
-  if (end - i !== 7 || s.charCodeAt(i + 4) !== 50 || s.charCodeAt(i + 6) !== 48) {
+  if (end - i !== 7 || b[i + 4]! !== 50 || b[i + 6]! !== 48) {
     err(ParseErrorCode.BadVersion, 'SIP-Version is not SIP/2.0', i);
   }
 }
 
-/** Parses the start line of `s` (latin1) beginning at `start`. */
-export function parseStartLine(s: string, start: number): StartLine {
+/** Parses the start line of `s` (latin1), its octets `b`, beginning at `start`. */
+export function parseStartLine(s: string, b: Codes, start: number): StartLine {
   const tok = TOKEN_CHARS;
   const len = s.length;
   const lf = s.indexOf('\n', start);
-  if (lf < 0 || s.charCodeAt(lf - 1) !== 13 || lf - 1 < start) {
+  if (lf < 0 || b[lf - 1]! !== 13 || lf - 1 < start) {
     err(ParseErrorCode.BadLineEnd, 'start line not ended by CRLF', lf < 0 ? len : lf);
   }
   const eol = lf - 1;
@@ -75,10 +76,10 @@ export function parseStartLine(s: string, start: number): StartLine {
     reasonEnd: 0,
     reasonUtf8: false,
   };
-  if (isSipSlash(s, start, eol)) {
-    parseStatusLine(s, start, eol, line);
+  if (isSipSlash(b, start, eol)) {
+    parseStatusLine(s, b, start, eol, line);
     for (let i = line.reasonStart; i < eol; i++) {
-      if (s.charCodeAt(i) > 127) {
+      if (b[i]! > 127) {
         line.reasonUtf8 = true;
         break;
       }
@@ -86,8 +87,8 @@ export function parseStartLine(s: string, start: number): StartLine {
     return line;
   }
   let i = start;
-  let c = s.charCodeAt(i);
-  while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
+  let c = b[i]!;
+  while (c < 128 && tok[c] === 1) c = b[++i]!;
   if (i === start) err(ParseErrorCode.BadMethod, 'method is not a token', start);
   if (c !== 32) err(ParseErrorCode.BadStartLine, 'SP expected after method', i);
   line.methodEnd = i;
@@ -98,25 +99,23 @@ export function parseStartLine(s: string, start: number): StartLine {
   if (i === us || i === eol) err(ParseErrorCode.BadStartLine, 'bad Request-URI', us);
   line.uriStart = us;
   line.uriEnd = i;
-  checkVersion(s, i + 1, eol);
+  checkVersion(b, i + 1, eol);
   return line;
 }
 
-function parseStatusLine(s: string, start: number, eol: number, line: StartLine): void {
+function parseStatusLine(s: string, b: Codes, start: number, eol: number, line: StartLine): void {
   let sp = s.indexOf(' ', start);
   if (sp < 0 || sp > eol) sp = eol;
-  checkVersion(s, start, sp);
+  checkVersion(b, start, sp);
   let i = sp + 1;
   const ds = i;
   let status = 0;
-  while (i < eol && i - ds < 4 && isDigit(s.charCodeAt(i)))
-    status = status * 10 + s.charCodeAt(i++) - 48;
+  while (i < eol && i - ds < 4 && isDigit(b[i]!)) status = status * 10 + b[i++]! - 48;
   if (i - ds !== 3 || status < 100 || status > 699) {
     err(ParseErrorCode.BadStatus, 'Status-Code is not 100-699', ds);
   }
   // RFC 4475 §3.1.1.11: "SIP/2.0 100 " (empty phrase) is valid; a missing SP is tolerated.
-  if (i < eol && s.charCodeAt(i) !== 32)
-    err(ParseErrorCode.BadStatus, 'SP expected after Status-Code', i);
+  if (i < eol && b[i]! !== 32) err(ParseErrorCode.BadStatus, 'SP expected after Status-Code', i);
   line.isRequest = false;
   line.status = status;
   line.reasonStart = i < eol ? i + 1 : eol;

@@ -2,6 +2,7 @@
 // reach them unfolded (RFC 3261 §7.3.1: folding is one SP), so whitespace is SP or HTAB only.
 import { C_TOKEN, is } from './chars.js';
 import { SipParseError, type ParseErrorCode } from './errors.js';
+import type { Source } from './source.js';
 
 export function fail(code: ParseErrorCode, message: string, header?: string): never {
   throw new SipParseError(code, message, header === undefined ? undefined : { header });
@@ -57,28 +58,30 @@ export function parseBoundedInt(s: string, max: number): number {
 }
 
 /**
- * Reads a quoted-string starting at the DQUOTE at `i` (RFC 3261 §25.1: quoted-pair is "\" and
- * any octet but CR/LF). Returns the index after the closing quote, or -1 when unterminated.
- * The unescaped content goes to `out.value`.
+ * Reads the quoted-string of `src` starting at the DQUOTE at `i` (RFC 3261 §25.1: quoted-pair
+ * is "\" and any octet but CR/LF). Returns the index after the closing quote, or -1 when
+ * unterminated. The unescaped content goes to `out.value`.
  */
-export function readQuoted(s: string, i: number, end: number, out: { value: string }): number {
-  const q = plainQuotedEnd(s, i, end);
+export function readQuoted(src: Source, i: number, end: number, out: { value: string }): number {
+  const q = plainQuotedEnd(src, i, end);
+  const s = src.s;
   if (q > 0) {
     out.value = s.substring(i + 1, q - 1);
     return q;
   }
+  const b = src.b;
   let j = i + 1;
   let chunkStart = j;
   let value = '';
   while (j < end) {
-    const c = s.charCodeAt(j);
+    const c = b[j];
     if (c === 34) {
       out.value = value + s.substring(chunkStart, j);
       return j + 1;
     }
     if (c === 13 || c === 10) return -1; // neither qdtext nor quoted-pair holds CR or LF
     if (c === 92) {
-      if (j + 1 >= end || s.charCodeAt(j + 1) === 13 || s.charCodeAt(j + 1) === 10) return -1;
+      if (j + 1 >= end || b[j + 1] === 13 || b[j + 1] === 10) return -1;
       value += s.substring(chunkStart, j);
       chunkStart = j + 1; // the escaped character starts the next chunk
       j += 2;
@@ -93,23 +96,25 @@ export function readQuoted(s: string, i: number, end: number, out: { value: stri
  * The common case: the index after the closing quote of the quoted-string at `i` when it holds
  * no backslash, CR or LF, else 0 (look closer). The closing quote is found with a native search.
  */
-function plainQuotedEnd(s: string, i: number, end: number): number {
-  const q = s.indexOf('"', i + 1);
+function plainQuotedEnd(src: Source, i: number, end: number): number {
+  const q = src.s.indexOf('"', i + 1);
   if (q < 0 || q >= end) return 0;
+  const b = src.b;
   for (let j = i + 1; j < q; j++) {
-    const c = s.charCodeAt(j);
+    const c = b[j];
     if (c === 92 || c === 13 || c === 10) return 0;
   }
   return q + 1;
 }
 
-/** Index after the quoted-string starting at `i`, or -1 when unterminated. */
-export function skipQuoted(s: string, i: number, end: number): number {
-  const q = plainQuotedEnd(s, i, end);
+/** Index after the quoted-string of `src` starting at `i`, or -1 when unterminated. */
+export function skipQuoted(src: Source, i: number, end: number): number {
+  const q = plainQuotedEnd(src, i, end);
   if (q > 0) return q;
+  const b = src.b;
   let j = i + 1;
   while (j < end) {
-    const c = s.charCodeAt(j);
+    const c = b[j];
     if (c === 34) return j + 1;
     if (c === 13 || c === 10) return -1; // neither qdtext nor quoted-pair holds CR or LF
     j += c === 92 ? 2 : 1;

@@ -59,6 +59,36 @@ describe('header fields', () => {
     expect(m.headers.get('warning')).toBe('399 h "x"');
   });
 
+  test('folded and UTF-8 values parse as one-line ASCII values do (a decoded copy)', () => {
+    const m = parseMessage(
+      Buffer.from(
+        [
+          'OPTIONS sip:b@example.com SIP/2.0',
+          'Via: SIP/2.0/UDP h.example.com',
+          ' ;branch=z9hG4bKf1;rport',
+          'From: "Zoë Ünal" <sip:a@example.com>',
+          '  ;tag=z1',
+          'To: "Björn" <sip:b@example.com>;tag=b2',
+          'Call-ID: c1@example.com',
+          'CSeq: 1 OPTIONS',
+          'Contact: "Zoë" <sip:a@192.0.2.1>;expires=60;',
+          ' +sip.instance="<urn:uuid:1>";note="ça va"',
+          '',
+          '',
+        ].join('\r\n'),
+        'utf8',
+      ),
+      { datagram: true },
+    );
+    expect([m.topVia().branch, m.topVia().rport]).toEqual(['z9hG4bKf1', true]);
+    expect([m.from().displayName, m.from().tag]).toEqual(['Zoë Ünal', 'z1']);
+    expect([m.to().displayName, m.to().tag]).toEqual(['Björn', 'b2']);
+    const [c] = list(m.contacts());
+    expect([c!.displayName, c!.expires, c!.instance]).toEqual(['Zoë', 60, 'urn:uuid:1']);
+    expect(c!.params.note).toBe('"ça va"');
+    expect(checkMessage(m)).toBeUndefined();
+  });
+
   test('comma lists: several values on one line, commas inside quotes and <> kept', () => {
     const m = req(
       'Contact: "Doe, John" <sip:j@h1;x=a,b>;q=0.5, <sip:k@h2>;expires=60',

@@ -6,6 +6,7 @@ import { HOST_CHARS, TOKEN_CHARS } from './chars.js';
 import { ParseErrorCode } from './errors.js';
 import { isIPv6 } from './ipv6.js';
 import { buildParams, getParam, scanParams } from './params.js';
+import { sourceOf, type Codes, type Source } from './source.js';
 import { fail, parseDigits } from './text.js';
 import type { HeaderParams, Via } from './types.js';
 
@@ -15,45 +16,46 @@ function bad(what: string): never {
   return fail(CODE, `bad Via: ${what}`, 'via');
 }
 
-function skipWs(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  while (c === 32 || c === 9) c = s.charCodeAt(++i);
+function skipWs(b: Codes, i: number): number {
+  let c = b[i]!;
+  while (c === 32 || c === 9) c = b[++i]!;
   return i;
 }
 
-function tokenEnd(s: string, i: number): number {
+function tokenEnd(b: Codes, i: number): number {
   const tok = TOKEN_CHARS;
-  let c = s.charCodeAt(i);
-  while (c < 128 && tok[c] === 1) c = s.charCodeAt(++i);
+  let c = b[i]!;
+  while (c < 128 && tok[c] === 1) c = b[++i]!;
   return i;
 }
 
-/** The token `s[start, end)` upper-cased; the usual transports come back as literals. */
-function transportName(s: string, start: number, end: number): string {
+/** The token `src[start, end)` upper-cased; the usual transports come back as literals. */
+function transportName(src: Source, start: number, end: number): string {
+  const b = src.b;
   const len = end - start;
-  const a = s.charCodeAt(start) & 0xdf;
-  const b = s.charCodeAt(start + 1) & 0xdf;
-  const c = len > 2 ? s.charCodeAt(start + 2) & 0xdf : 0;
+  const x = b[start]! & 0xdf;
+  const y = b[start + 1]! & 0xdf;
+  const z = len > 2 ? b[start + 2]! & 0xdf : 0;
   if (len === 3) {
-    if (a === 85 && b === 68 && c === 80) return 'UDP';
-    if (a === 84 && b === 67 && c === 80) return 'TCP';
-    if (a === 84 && b === 76 && c === 83) return 'TLS';
-    if (a === 87 && b === 83 && c === 83) return 'WSS';
-  } else if (len === 2 && a === 87 && b === 83) return 'WS';
-  return s.substring(start, end).toUpperCase();
+    if (x === 85 && y === 68 && z === 80) return 'UDP';
+    if (x === 84 && y === 67 && z === 80) return 'TCP';
+    if (x === 84 && y === 76 && z === 83) return 'TLS';
+    if (x === 87 && y === 83 && z === 83) return 'WSS';
+  } else if (len === 2 && x === 87 && y === 83) return 'WS';
+  return src.s.substring(start, end).toUpperCase();
 }
 
-/** True when `s[i, i + 8)` is "SIP/2.0/" (the usual sent-protocol, checked without a call). */
-function isSip20(s: string, i: number): boolean {
+/** True when `b[i, i + 8)` is "SIP/2.0/" (the usual sent-protocol, checked without a call). */
+function isSip20(b: Codes, i: number): boolean {
   return (
-    s.charCodeAt(i) === 83 &&
-    s.charCodeAt(i + 1) === 73 &&
-    s.charCodeAt(i + 2) === 80 &&
-    s.charCodeAt(i + 3) === 47 &&
-    s.charCodeAt(i + 4) === 50 &&
-    s.charCodeAt(i + 5) === 46 &&
-    s.charCodeAt(i + 6) === 48 &&
-    s.charCodeAt(i + 7) === 47
+    b[i]! === 83 &&
+    b[i + 1]! === 73 &&
+    b[i + 2]! === 80 &&
+    b[i + 3]! === 47 &&
+    b[i + 4]! === 50 &&
+    b[i + 5]! === 46 &&
+    b[i + 6]! === 48 &&
+    b[i + 7]! === 47
   );
 }
 
@@ -62,49 +64,53 @@ function isSip20(s: string, i: number): boolean {
  * transport: protocol-name SLASH protocol-version, the name upper-cased. `out.next` is the
  * index of the transport.
  */
-function otherProtocol(s: string, i: number, out: { next: number }): string {
-  const ne = tokenEnd(s, i);
+function otherProtocol(src: Source, i: number, out: { next: number }): string {
+  const b = src.b;
+  const s = src.s;
+  const ne = tokenEnd(b, i);
   if (ne === i) bad('protocol name');
-  let j = skipWs(s, ne);
-  if (s.charCodeAt(j) !== 47) bad('sent-protocol');
-  const vs = skipWs(s, j + 1);
-  const ve = tokenEnd(s, vs);
+  let j = skipWs(b, ne);
+  if (b[j]! !== 47) bad('sent-protocol');
+  const vs = skipWs(b, j + 1);
+  const ve = tokenEnd(b, vs);
   if (ve === vs) bad('protocol version');
-  j = skipWs(s, ve);
-  if (s.charCodeAt(j) !== 47) bad('sent-protocol');
-  out.next = skipWs(s, j + 1);
+  j = skipWs(b, ve);
+  if (b[j]! !== 47) bad('sent-protocol');
+  out.next = skipWs(b, j + 1);
   return s.substring(i, ne).toUpperCase() + '/' + s.substring(vs, ve);
 }
 
 /**
- * Parses the via-parms of one Via field value `s[start, end)`: into `out` and returns the
+ * Parses the via-parms of one Via field value `src[start, end)`: into `out` and returns the
  * first, or, without `out`, returns the first and leaves the rest. An empty element (`a,,b`,
  * a trailing comma) is an error.
  */
-export function parseViaList(s: string, start: number, end: number, out?: Via[]): Via {
+export function parseViaList(src: Source, start: number, end: number, out?: Via[]): Via {
   const hostChars = HOST_CHARS;
+  const b = src.b;
+  const s = src.s;
   let first: Via | undefined;
-  let i = skipWs(s, start);
+  let i = skipWs(b, start);
   for (;;) {
     // sent-protocol = protocol-name SLASH protocol-version SLASH transport
     let protocol: string;
     let t: number;
-    if (isSip20(s, i)) {
+    if (isSip20(b, i)) {
       protocol = 'SIP/2.0';
       t = i + 8;
     } else {
       const next = { next: 0 };
-      protocol = otherProtocol(s, i, next);
+      protocol = otherProtocol(src, i, next);
       t = next.next;
     }
-    i = tokenEnd(s, t);
+    i = tokenEnd(b, t);
     if (i === t) bad('transport');
-    const transport = transportName(s, t, i);
-    const hs = skipWs(s, i);
+    const transport = transportName(src, t, i);
+    const hs = skipWs(b, i);
     if (hs === i || hs >= end) bad('no space before sent-by');
     i = hs;
     let host: string;
-    let c = s.charCodeAt(i);
+    let c = b[i]!;
     if (c === 91) {
       const close = s.indexOf(']', i);
       if (close < 0 || close >= end || !isIPv6(s.substring(i + 1, close))) bad('IPv6 reference');
@@ -114,18 +120,18 @@ export function parseViaList(s: string, start: number, end: number, out?: Via[])
       let upper = false;
       while (c < 128 && hostChars[c] === 1) {
         if (c <= 90 && c >= 65) upper = true;
-        c = s.charCodeAt(++i);
+        c = b[++i]!;
       }
       if (i === hs) bad('host');
       host = upper ? s.substring(hs, i).toLowerCase() : s.substring(hs, i);
     }
     let port: number | undefined;
-    let j = skipWs(s, i);
-    if (s.charCodeAt(j) === 58) {
-      j = skipWs(s, j + 1);
+    let j = skipWs(b, i);
+    if (b[j]! === 58) {
+      j = skipWs(b, j + 1);
       let n = 0;
       let pe = j;
-      for (c = s.charCodeAt(pe); c >= 48 && c <= 57 && pe < end; c = s.charCodeAt(++pe)) {
+      for (c = b[pe]!; c >= 48 && c <= 57 && pe < end; c = b[++pe]!) {
         n = n * 10 + c - 48;
       }
       if (pe === j || pe - j > 5 || n > 65535) bad('port');
@@ -133,21 +139,21 @@ export function parseViaList(s: string, start: number, end: number, out?: Via[])
       i = pe;
     }
     const ranges: number[] = [];
-    i = scanParams(s, i, end, ranges, CODE, 'via', true);
-    const via = new ViaValue(protocol, transport, host, port, s, ranges);
+    i = scanParams(src, i, end, ranges, CODE, 'via', true);
+    const via = new ViaValue(protocol, transport, host, port, src, ranges);
     if (out === undefined) return via;
     out.push(via);
     first ??= via;
     if (i >= end) return first;
-    i = skipWs(s, i + 1); // past the comma
-    if (i >= end || s.charCodeAt(i) === 44) bad('empty element in the Via list');
+    i = skipWs(b, i + 1); // past the comma
+    if (i >= end || b[i]! === 44) bad('empty element in the Via list');
   }
 }
 
 /** Parses one via-parm. */
 export function parseVia(value: string): Via {
   const out: Via[] = [];
-  parseViaList(value, 0, value.length, out);
+  parseViaList(sourceOf(value), 0, value.length, out);
   if (out.length !== 1) bad('more than one via-parm');
   return out[0]!;
 }
@@ -163,7 +169,7 @@ class ViaValue implements Via {
   declare readonly transport: string;
   declare readonly host: string;
   declare readonly port: number | undefined;
-  declare private readonly src: string;
+  declare private readonly src: Source;
   declare private readonly ranges: readonly number[];
   declare private cParams: HeaderParams | undefined;
 
@@ -172,14 +178,14 @@ class ViaValue implements Via {
     transport: string,
     host: string,
     port: number | undefined,
-    s: string,
+    src: Source,
     ranges: readonly number[],
   ) {
     this.protocol = protocol;
     this.transport = transport;
     this.host = host;
     this.port = port;
-    this.src = s;
+    this.src = src;
     this.ranges = ranges;
     this.cParams = undefined;
   }
