@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { loadEndpointConfig } from './config.js';
 import { createSipEndpoint, type SipEndpoint } from './endpoint.js';
 import { CliError, CliErrorCode } from './errors.js';
+import { runKeys } from './keys.js';
 
 export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -22,6 +23,7 @@ const usage = `usage: sipwake <command>
 commands:
   start         run sipwake (configuration: SIPWAKE_* environment variables, see README)
   parse FILE    print a captured SIP message as JSON (- reads standard input)
+  keys ...      the key file of sealed passwords: generate, add, rotate, remove (sipwake keys help)
   help          this text
 `;
 
@@ -36,6 +38,8 @@ export async function runCommand(
       return { stop: (await start(env, io)).stop };
     case 'parse':
       return { exitCode: await parse(args.slice(1), io) };
+    case 'keys':
+      return { exitCode: await runKeys(args.slice(1), env, io) };
     case 'help':
     case '--help':
     case '-h':

@@ -5,6 +5,8 @@ export const CliErrorCode = {
   BadConfig: 'BAD_CONFIG',
   /** An unknown command or missing argument. */
   Usage: 'USAGE',
+  /** A command refused to act because it would be unsafe (e.g. removing a key rows still use). */
+  Refused: 'REFUSED',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 

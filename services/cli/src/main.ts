@@ -27,7 +27,13 @@ async function main(): Promise<void> {
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   } catch (error) {
-    const message = error instanceof CliError ? error.message : String(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    const message =
+      error instanceof CliError
+        ? error.message
+        : error instanceof Error && typeof code === 'string'
+          ? `${error.name} ${code}: ${error.message}`
+          : String(error);
     io.stderr.write(`sipwake: ${message}\n`);
     process.exitCode = 1;
   }
