@@ -1,0 +1,53 @@
+// The embedded default: the in-process bus and PGlite, one process.
+import { createInProcessBus } from '@sipwake/bus';
+import { migrate, openPglite } from '@sipwake/db';
+import type { Database } from '@sipwake/db';
+import { createStatePersister } from './persister.js';
+import {
+  loadAll,
+  registrationsOf,
+  row,
+  seedInstances,
+  selectorStartingWith,
+  sendBatch,
+  silentLog,
+} from './test-support/store.js';
+
+let db: Database;
+
+beforeAll(async () => {
+  db = await openPglite();
+  await migrate(db);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+it('writes a batch once by version and loads it back, on the in-process bus and PGlite', async () => {
+  const bus = createInProcessBus();
+  const persister = createStatePersister({ bus, db, log: silentLog });
+  persister.start();
+  const selectors = Array.from({ length: 12 }, (_, i) => selectorStartingWith('4c'[i % 2]));
+  await seedInstances(db, selectors);
+
+  const batch = { shard: 'embedded', batchId: 'e-1', rows: selectors.map((s) => row(s, 2)) };
+  expect(await sendBatch(bus, batch)).toEqual({
+    ok: true,
+    value: { batchId: 'e-1', committed: 12 },
+  });
+  const older = await sendBatch(bus, {
+    ...batch,
+    batchId: 'e-0',
+    rows: [row(selectors[0]!, 1, { status: 'error' })],
+  });
+  expect(older.ok).toBe(true);
+  const stored = await registrationsOf(db);
+  expect(stored.get(selectors[0]!)).toMatchObject({ status: 'registered', version: 2 });
+
+  const { selectors: loaded } = await loadAll(bus, ['4/4'], 4);
+  expect(loaded).toEqual(selectors.filter((s) => s.startsWith('4')).sort());
+
+  await persister.stop();
+  await bus.close();
+});

@@ -1,0 +1,15 @@
+// @sipwake/state-persister: writes agents' checkpoint batches to PostgreSQL (ack after commit,
+// idempotent by version) and serves prefix loads as pages.
+export { createStatePersister } from './persister.js';
+export type {
+  PersisterLog,
+  PersisterSettings,
+  StatePersister,
+  StatePersisterOptions,
+} from './types.js';
+export { configSchema } from './config.js';
+export type { StatePersisterConfig } from './config.js';
+export { PersisterError, PersisterErrorCode } from './errors.js';
+export type { PersisterErrorOptions } from './errors.js';
+export { newestPerSelector, writeCheckpoints } from './checkpoint-writer.js';
+export { loadPage, rangesOf } from './load-query.js';

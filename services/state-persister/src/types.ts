@@ -1,0 +1,31 @@
+// What createStatePersister is given: the bus, the database, a logger and its settings.
+import type { Bus } from '@sipwake/bus';
+import type { Database } from '@sipwake/db';
+
+/** A pino-like logger: the persister reports only through it. */
+export interface PersisterLog {
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+export interface PersisterSettings {
+  /** The most instances one load page carries, whatever the request asks (bus payload bound). */
+  readonly maxPageInstances: number;
+}
+
+export interface StatePersisterOptions {
+  readonly bus: Bus;
+  readonly db: Database;
+  readonly log: PersisterLog;
+  readonly config?: Partial<PersisterSettings>;
+}
+
+export interface StatePersister {
+  /** Subscribes to the checkpoint and load subjects in the persister queue group. */
+  start(): void;
+  /** Stops taking messages, finishes the batches and loads in flight, then resolves. */
+  stop(): Promise<void>;
+}
+
+export const defaultSettings: PersisterSettings = { maxPageInstances: 500 };
