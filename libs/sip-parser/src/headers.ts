@@ -176,19 +176,19 @@ export class HeaderList implements SipHeaders {
     const e = this.scanned;
     const key = e[o + ENTRY_KEY]!;
     if ((key & 3) !== 0) return false;
-    const s = this.text;
+    const s = this.buf!;
     const ns = e[o + ENTRY_NAME_START]!;
     const vs = e[o + ENTRY_VALUE_START]!;
     const ve = e[o + ENTRY_VALUE_END]!;
     const id = key >> 2;
     const spelling = id === H_UNKNOWN ? '' : canonicalName(id);
     const ne = id === H_UNKNOWN ? vs - 2 : ns + spelling.length;
-    if (vs !== ne + 2 || s.charCodeAt(ne) !== 58 || s.charCodeAt(ne + 1) !== 32) return false;
-    const last = s.charCodeAt(ne - 1); // no SP or HTAB between the name and the colon
+    if (vs !== ne + 2 || s[ne] !== 58 || s[ne + 1] !== 32) return false;
+    const last = s[ne - 1]; // no SP or HTAB between the name and the colon
     if (last === 32 || last === 9) return false;
-    if (s.charCodeAt(ve) !== 13 || s.charCodeAt(ve + 1) !== 10) return false;
+    if (s[ve] !== 13 || s[ve + 1] !== 10) return false;
     for (let i = 0; i < spelling.length; i++) {
-      if (s.charCodeAt(ns + i) !== spelling.charCodeAt(i)) return false;
+      if (s[ns + i] !== spelling.charCodeAt(i)) return false;
     }
     this.srcStart = ns;
     this.srcEnd = ve + 2;
@@ -319,10 +319,16 @@ export class HeaderList implements SipHeaders {
 
   /** Records an added field; returns its reference. */
   private add(id: number, name: string, value: string): number {
-    const a = (this.added ??= { ids: [], names: [], spellings: [], values: [] });
+    const lname = id === H_UNKNOWN ? name.toLowerCase() : lowerName(id);
+    const spelling = id === H_UNKNOWN ? name : canonicalName(id);
+    const a = this.added;
+    if (a === undefined) {
+      this.added = { ids: [id], names: [lname], spellings: [spelling], values: [value] };
+      return ~0;
+    }
     a.ids.push(id);
-    a.names.push(id === H_UNKNOWN ? name.toLowerCase() : lowerName(id));
-    a.spellings.push(id === H_UNKNOWN ? name : canonicalName(id));
+    a.names.push(lname);
+    a.spellings.push(spelling);
     a.values.push(value);
     return ~(a.ids.length - 1);
   }

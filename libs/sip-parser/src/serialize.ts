@@ -52,9 +52,48 @@ function untouched(msg: MessageBase): boolean {
 
 /** `s` as latin1 characters of its UTF-8 octets (itself when it is ASCII). */
 function octets(s: string): string {
-  if (Buffer.byteLength(s, 'utf8') === s.length) return s;
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 128) i++;
+  if (i === s.length) return s;
   const b = Buffer.from(s, 'utf8');
   return (b as unknown as Latin1Slicer).latin1Slice(0, b.length);
+}
+
+/**
+ * The output as one latin1 string: received octets `text[runStart, runEnd)` not appended yet
+ * (adjacent ranges merge into one substring), and text written again.
+ */
+class Output {
+  declare out: string;
+  declare runStart: number;
+  declare runEnd: number;
+  declare readonly text: string;
+
+  constructor(text: string) {
+    this.out = '';
+    this.runStart = 0;
+    this.runEnd = 0;
+    this.text = text;
+  }
+
+  copy(start: number, end: number): void {
+    if (start !== this.runEnd) {
+      if (this.runEnd > this.runStart) this.out += this.text.substring(this.runStart, this.runEnd);
+      this.runStart = start;
+    }
+    this.runEnd = end;
+  }
+
+  add(s: string): void {
+    if (this.runEnd > this.runStart) this.out += this.text.substring(this.runStart, this.runEnd);
+    this.runStart = this.runEnd = 0;
+    this.out += s;
+  }
+
+  /** True when the octets copied last end at `end`. */
+  copiedUpTo(end: number): boolean {
+    return this.runEnd === end && this.runEnd > this.runStart;
+  }
 }
 
 function startLine(msg: SipMessage): string {
@@ -75,53 +114,38 @@ export function serializeMessage(msg: SipMessage): Buffer {
   // The body as received lies in `text` when the whole message was decoded (parse.ts textEnd).
   const bodyInText = raw !== undefined && !m.bodyEdited && m.end <= text.length;
   const bodyLength = bodyInText ? m.end - m.bodyStart : msg.body.length;
-  // Received octets text[runStart, runEnd) not yet appended to `out`.
-  let out = '';
-  let runStart = 0;
-  let runEnd = 0;
-  const copy = (start: number, end: number): void => {
-    if (start !== runEnd) {
-      if (runEnd > runStart) out += text.substring(runStart, runEnd);
-      runStart = start;
-    }
-    runEnd = end;
-  };
-  const add = (s: string): void => {
-    if (runEnd > runStart) out += text.substring(runStart, runEnd);
-    runStart = runEnd = 0;
-    out += s;
-  };
-  if (startLineCopied(m)) copy(m.start, m.headStart);
-  else add(octets(startLine(msg)));
+  const o = new Output(text);
+  if (startLineCopied(m)) o.copy(m.start, m.headStart);
+  else o.add(octets(startLine(msg)));
   const n = h.size();
   let wroteLength = false;
   for (let k = 0; k < n; k++) {
     if (h.idAt(k) === H_CONTENT_LENGTH) {
       // One Content-Length, where the first one was, giving the length of the body we send.
       if (!wroteLength) {
-        if (h.rawLine(k) && h.valueAt(k) === String(bodyLength)) copy(h.srcStart, h.srcEnd);
-        else add(`Content-Length: ${bodyLength}\r\n`);
+        if (h.rawLine(k) && h.valueAt(k) === String(bodyLength)) o.copy(h.srcStart, h.srcEnd);
+        else o.add(`Content-Length: ${bodyLength}\r\n`);
       }
       wroteLength = true;
-    } else if (h.rawLine(k)) copy(h.srcStart, h.srcEnd);
-    else add(octets(h.spellingAt(k) + ': ' + h.valueAt(k) + '\r\n'));
+    } else if (h.rawLine(k)) o.copy(h.srcStart, h.srcEnd);
+    else o.add(octets(h.spellingAt(k) + ': ' + h.valueAt(k) + '\r\n'));
   }
-  if (!wroteLength) add(`Content-Length: ${bodyLength}\r\n`);
+  if (!wroteLength) o.add(`Content-Length: ${bodyLength}\r\n`);
   if (bodyInText) {
     // The empty line and the body as received (the empty line is copied only when it follows
     // a copied line: a datagram may end its header section without one).
-    if (runEnd === m.bodyStart - 2 && runEnd > runStart) copy(runEnd, m.end);
+    if (o.copiedUpTo(m.bodyStart - 2)) o.copy(m.bodyStart - 2, m.end);
     else {
-      add('\r\n');
-      copy(m.bodyStart, m.end);
+      o.add('\r\n');
+      o.copy(m.bodyStart, m.end);
     }
-    add('');
-    return latin1(out, 0);
+    o.add('');
+    return latin1(o.out, 0);
   }
-  add('\r\n');
+  o.add('\r\n');
   const body = msg.body;
-  const bytes = latin1(out, body.length);
-  bytes.set(body, out.length);
+  const bytes = latin1(o.out, body.length);
+  bytes.set(body, o.out.length);
   return bytes;
 }
 
