@@ -31,6 +31,8 @@ interface Added {
   readonly values: string[];
 }
 
+const EMPTY_CODES = new Uint8Array(0);
+
 function unfold(v: string): string {
   return v.replace(/[ \t]*\r\n[ \t]+/g, ' ');
 }
@@ -69,8 +71,8 @@ export class HeaderList implements SipHeaders {
   declare private readonly buf: Buffer | undefined;
   /** @internal The message text (latin1) the scanned fields' offsets refer to; '' if built. */
   declare readonly text: string;
-  /** The message text with its octets, made on the first `source`. */
-  declare private textSource: Source | undefined;
+  /** The message text with its octets (an empty text for a built message). */
+  declare private readonly textSource: Source;
   /** After the first edit (always for a built message): the fields as references. */
   declare private refs: number[] | undefined;
   declare private added: Added | undefined;
@@ -85,7 +87,7 @@ export class HeaderList implements SipHeaders {
     this.srcEnd = 0;
     this.buf = buf;
     this.text = text;
-    this.textSource = undefined;
+    this.textSource = { s: text, b: buf ?? EMPTY_CODES };
     this.refs = buf === undefined ? [] : undefined;
     this.added = undefined;
   }
@@ -131,9 +133,14 @@ export class HeaderList implements SipHeaders {
       if ((e[o + ENTRY_KEY]! & 3) === 0) {
         this.srcStart = e[o + ENTRY_VALUE_START]!;
         this.srcEnd = e[o + ENTRY_VALUE_END]!;
-        return (this.textSource ??= { s: this.text, b: this.buf! });
+        return this.textSource;
       }
     }
+    return this.decodedSource(k);
+  }
+
+  /** `source` for a value that is not one ASCII line of the message text: a decoded copy. */
+  private decodedSource(k: number): Source {
     const v = this.valueAt(k);
     this.srcStart = 0;
     this.srcEnd = v.length;
