@@ -47,15 +47,21 @@ describe('Request-URI', () => {
     ['a headers component (RFC 4475 escruri)', 'sip:user@example.com?Route=%3Csip:x%3E'],
     ['an IPv6 reference not closed', 'sip:[2001:db8::10;transport=udp'],
     ['an IPv6 address without brackets (RFC 5118 ipv6-bad)', 'sip:2001:db8::10'],
+    ['a port out of range', 'sip:user@example.com:65536'],
+    ['a port with a letter', 'sip:user@example.com:50a0'],
+    ['a bad escape', 'sip:%zz@example.com'],
+    ['a truncated escape', 'sip:user@example.com;x=%4'],
+    ['a host with an underscore', 'sip:user@exa_mple.com'],
+    ['no host', 'sip:user@'],
   ])('with %s is refused by parseMessage', (_what, uri) => {
     expect(codeOf(() => parse(uri))).toBe(ParseErrorCode.BadRequestUri);
   });
 
   test.each([
-    ['a port out of range', 'sip:user@example.com:65536'],
-    ['a bad escape', 'sip:%zz@example.com'],
-    ['a host with an underscore', 'sip:user@exa_mple.com'],
     ['a bad IPv6 reference', 'sip:[12345::1]'],
+    ['a user part character outside its class', 'sip:a{b@example.com'],
+    ['a parameter character outside its class', 'sip:u@example.com;a{=b'],
+    ['a tel number with a letter', 'tel:+1-201-555-z123'],
   ])(
     'with %s is parsed on first requestUri(): BAD_REQUEST_URI, 400 from the checks',
     (_what, uri) => {

@@ -1,7 +1,7 @@
 // The Request-URI of a received request (RFC 3261 §7.1, §19.1.1). parseMessage makes the light
 // checks below; the full URI parse waits for the first requestUri(), which throws
 // BAD_REQUEST_URI for a URI these checks let through, and checkMessage reports it with 400.
-import { C_SCHEME, is } from './chars.js';
+import { C_SCHEME, HOST_CHARS, hexValue, is } from './chars.js';
 import { ParseErrorCode, SipParseError } from './errors.js';
 import { NO_PARAMS } from './params.js';
 import type { Codes } from './source.js';
@@ -13,17 +13,21 @@ function bad(message: string, offset: number): never {
 }
 
 /**
- * The checks made before a request is exposed, on `s[start, end)` (its octets `b`): a scheme (ALPHA *( ALPHA /
- * DIGIT / "+" / "-" / "." ) ":") and something after it; only visible ASCII other than < > and
- * DQUOTE (no whitespace: no URI holds them); for sip and sips no headers component (§19.1.1:
- * "the headers component [...] MUST NOT be used in a Request-URI"), an IPv6 reference closed
- * and at most one ":" in the host-port (RFC 5118 §4.10: an IPv6 address goes in brackets).
+ * The checks made before a request is exposed, on `s[start, end)` (its octets `b`): a scheme
+ * (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":") and something after it; only visible ASCII
+ * other than < > and DQUOTE (no whitespace: no URI holds them); every "%" followed by two hex
+ * digits. For sip and sips, as uri.ts reads them: no headers component (§19.1.1: "the headers
+ * component [...] MUST NOT be used in a Request-URI"), and after the user part (up to the first
+ * "@") the host-port: an IPv6 reference closed by "]" or a hostname / IPv4 address, then an
+ * optional port of 1 to 5 digits at most 65535, then parameters or the end (an IPv6 address
+ * without brackets, RFC 5118 §4.10, fails here). Left to the full parse: the characters of the
+ * user part and of the parameters, the IPv6 reference itself, tel and other schemes' syntax.
  */
 export function checkRequestUri(s: string, b: Codes, start: number, end: number): void {
   const colon = schemeEnd(b, start, end);
   const sip = isSip(b, start, colon);
-  // One pass over the rest: its characters, the first "@" (the host follows it: uri.ts reads the
-  // user part up to it), and whether a "?" (headers) follows the host's start.
+  // One pass over the rest: its characters and escapes, the first "@" (the host follows it),
+  // and whether a "?" (headers) follows the host's start.
   let at = -1;
   let qBeforeAt = false;
   let qAfterAt = false;
@@ -37,22 +41,30 @@ export function checkRequestUri(s: string, b: Codes, start: number, end: number)
     } else if (c === 63) {
       if (at < 0) qBeforeAt = true;
       else qAfterAt = true;
+    } else if (c === 37 && (i + 2 >= end || hexValue(b[i + 1]!) < 0 || hexValue(b[i + 2]!) < 0)) {
+      bad('Request-URI with a bad escape', i);
     }
   }
   if (!sip) return;
   if (at < 0 ? qBeforeAt : qAfterAt) bad('Request-URI with a headers component', start);
   let i = at < 0 ? colon + 1 : at + 1;
-  if (b[i]! === 91) {
+  if (b[i] === 91) {
     const close = s.indexOf(']', i);
     if (close < 0 || close >= end) bad('IPv6 reference not closed', i);
     i = close + 1;
+  } else {
+    const hostChars = HOST_CHARS;
+    const hs = i;
+    for (let c = b[i]!; i < end && c < 128 && hostChars[c] === 1; c = b[++i]!);
+    if (i === hs) bad('Request-URI without a host', hs);
   }
-  let colons = 0;
-  for (; i < end; i++) {
-    const c = b[i]!;
-    if (c === 59) break;
-    if (c === 58 && colons++ > 0) bad('a host with colons outside brackets', i);
+  if (i < end && b[i] === 58) {
+    const ps = ++i;
+    let port = 0;
+    for (let c = b[i]!; i < end && c >= 48 && c <= 57; c = b[++i]!) port = port * 10 + c - 48;
+    if (i === ps || i - ps > 5 || port > 65535) bad('Request-URI with a bad port', ps);
   }
+  if (i < end && b[i] !== 59) bad('Request-URI with a bad host-port', i);
 }
 
 /** The index of the ":" ending the scheme at `start`, followed by at least one character. */
