@@ -82,12 +82,10 @@ function clientQueryable(client: pg.PoolClient): Queryable {
 class PostgresDatabase implements Database {
   readonly kind = DatabaseKind.Postgres;
   readonly #pool: pg.Pool;
-  readonly #log: DbLogger | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, log: DbLogger | undefined) {
+  constructor(pool: pg.Pool) {
     this.#pool = pool;
-    this.#log = log;
   }
 
   #open(): void {
@@ -120,30 +118,19 @@ class PostgresDatabase implements Database {
     } catch (error) {
       throw toDbError(error, 'could not open a connection');
     }
-    // A backend that ends while the transaction's function awaits something else makes the
-    // checked-out client emit 'error'; unhandled, that would end the process. The next
-    // statement on it fails with UNAVAILABLE anyway.
-    const onError = (error: Error) => {
-      const mapped = toDbError(error, 'connection lost in a transaction');
-      this.#log?.warn({ code: mapped.code, err: mapped.message }, 'postgres connection lost');
-    };
-    client.on('error', onError);
     const tx = clientQueryable(client);
     try {
       await tx.exec('BEGIN');
       const value = await fn(tx);
       await tx.exec('COMMIT');
-      client.off('error', onError);
       client.release();
       return value;
     } catch (error) {
       try {
         await client.query('ROLLBACK');
-        client.off('error', onError);
         client.release();
       } catch {
         // The connection is broken: the pool drops it instead of reusing it.
-        client.off('error', onError);
         client.release(true);
       }
       throw error;
@@ -184,7 +171,17 @@ export async function connectPostgres(opts: PostgresOptions): Promise<Database> 
     const mapped = toDbError(error, 'idle connection lost');
     opts.log?.warn({ code: mapped.code, err: mapped.message }, 'postgres connection lost');
   });
-  const db = new PostgresDatabase(pool, opts.log);
+  // A backend that ends while its client is checked out (in a transaction, or in the instant
+  // the pool hands it over) makes the client emit 'error'; unhandled, that would end the
+  // process. Every client gets a listener for its whole life; the next statement on it fails
+  // with UNAVAILABLE anyway.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      const mapped = toDbError(error, 'connection lost');
+      opts.log?.warn({ code: mapped.code, err: mapped.message }, 'postgres connection lost');
+    });
+  });
+  const db = new PostgresDatabase(pool);
   if (opts.lazy !== true) {
     try {
       await db.ping();
