@@ -123,6 +123,42 @@ describe('the UA core adds a To tag to every response but 100 (RFC 3261 §8.2.6.
   });
 });
 
+describe('the UA core refuses what it cannot serve (RFC 3261 §8.2.1–§8.2.2)', () => {
+  let pair: UaPair;
+
+  beforeEach(async () => ({ pair } = await createCalleePair()));
+  afterEach(() => pair.stop());
+
+  const exchange = async (request: SipRequest): Promise<SipResponse> => {
+    let final: SipResponse | undefined;
+    pair.far.layer.sendRequest(request, pair.near.target, { final: (r) => (final = r) });
+    await pair.settle();
+    if (!final) throw new Error(`no final response to ${request.method}`);
+    return final;
+  };
+
+  it('answers 420 with Unsupported to a Require it does not support', async () => {
+    const request = outside(pair, 'OPTIONS', 'ua-require');
+    request.headers.append('Require', 'foo, 100rel');
+    const response = await exchange(request);
+    expect(response.status).toBe(420);
+    expect(response.headers.get('unsupported')).toBe('foo, 100rel');
+    expect(response.to().tag).toBeDefined();
+  });
+
+  it('answers 416 to a Request-URI scheme it does not serve', async () => {
+    const request = outside(pair, 'OPTIONS', 'ua-scheme');
+    request.uri = 'im:bob@example.com';
+    expect((await exchange(request)).status).toBe(416);
+  });
+
+  it('answers 400 to a Request-URI that only a full parse finds malformed', async () => {
+    const request = outside(pair, 'OPTIONS', 'ua-bad-uri');
+    request.uri = 'sip:bob@127.0.0.1;a=b=c';
+    expect((await exchange(request)).status).toBe(400);
+  });
+});
+
 describe('createUasResponse', () => {
   const request = createRequest({
     method: 'OPTIONS',

@@ -1,7 +1,7 @@
 // The UA core (RFC 3261 §8, §12–§15) on a transaction layer: incoming requests dispatched to
 // their dialog or to the application, ACKs for 2xx matched to the call they confirm, CANCEL
 // answered, and INVITEs sent. It owns the layer's onRequest, onStrayAck and onCancel.
-import type { SipRequest } from '@sipwake/sip-parser';
+import { checkRequest, type SipRequest } from '@sipwake/sip-parser';
 import type { Clock } from '../clock.js';
 import type { DigestClient } from '../digest/client.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/types.js';
@@ -106,6 +106,18 @@ export function createUserAgent(options: UserAgentOptions): UserAgent {
     const request = transaction.request;
     if (stopped) {
       transaction.respond(createUasResponse(request, 503, 'Service Unavailable'));
+      return;
+    }
+    // RFC 3261 §8.2.1–§8.2.2: a UAS refuses a request it cannot read (400), a Request-URI
+    // scheme it does not serve (416) and a Require it does not support (420 + Unsupported).
+    const problem = checkRequest(request, { role: 'uas' });
+    if (problem) {
+      const unsupported = problem.unsupported?.join(', ');
+      transaction.respond(
+        createUasResponse(request, problem.status, problem.reason, {
+          headers: unsupported ? [['Unsupported', unsupported]] : [],
+        }),
+      );
       return;
     }
     if (request.to().tag !== undefined) {
