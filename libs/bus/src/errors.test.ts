@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { BusError, BusErrorCode, isBusError } from './errors.js';
-
-/** The package README, found from the working directory (the package or the root). */
-function readme(): string {
-  for (const dir of [process.cwd(), join(process.cwd(), 'libs', 'bus')]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('libs/bus/README.md not found from ' + process.cwd());
-}
 
 describe('BusError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -31,14 +18,12 @@ describe('BusError codes', () => {
   });
 
   it('matches the README table: the same codes with the same retryability', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`([A-Z_]+)`\s*\|\s*(yes|no)\s*\|/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2] === 'yes']);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Error codes',
+    }).map(({ code, columns }) => [code, columns[0]]);
     const coded = Object.values(BusErrorCode).map((code) => [
       code,
-      new BusError(code, 'x').retryable,
+      new BusError(code, 'x').retryable ? 'yes' : 'no',
     ]);
     expect(documented).toEqual(coded);
   });

@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { ConfigError, ConfigErrorCode } from './errors.js';
-
-/** The package README, found from the working directory (the root or the package). */
-function readme(): string {
-  for (const dir of [join(process.cwd(), 'libs', 'config'), process.cwd()]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('libs/config/README.md not found from ' + process.cwd());
-}
 
 describe('ConfigError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -26,11 +13,9 @@ describe('ConfigError codes', () => {
   });
 
   it('matches the README table', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`(CONFIG_[A-Z_]+)`\s*\|/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => m[1]);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Error codes',
+    }).map((row) => row.code);
     expect(documented).toEqual(Object.values(ConfigErrorCode));
   });
 

@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { ContractError, ContractErrorCode } from './errors.js';
-
-function readme(): string {
-  for (const dir of [process.cwd(), join(process.cwd(), 'libs', 'contracts')]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('contracts README.md not found from ' + process.cwd());
-}
 
 describe('ContractError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -29,10 +17,9 @@ describe('ContractError codes', () => {
   });
 
   it('matches the README table', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`([A-Z_]+)`\s*\|/.exec(line)?.[1])
-      .filter((code): code is string => code !== undefined);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Errors',
+    }).map((row) => row.code);
     expect(documented).toEqual(Object.values(ContractErrorCode));
   });
 

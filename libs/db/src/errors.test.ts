@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { DbError, DbErrorCode } from './errors.js';
-
-/** The package README, found from the working directory (the package or the root). */
-function readme(): string {
-  for (const dir of [process.cwd(), join(process.cwd(), 'libs', 'db')]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('libs/db/README.md not found from ' + process.cwd());
-}
 
 describe('DbError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -30,14 +17,12 @@ describe('DbError codes', () => {
   });
 
   it('matches the README table: the same codes with the same retryability', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`([A-Z_]+)`\s*\|\s*(yes|no)\s*\|/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2] === 'yes']);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Error codes',
+    }).map(({ code, columns }) => [code, columns[0]]);
     const coded = Object.values(DbErrorCode).map((code) => [
       code,
-      new DbError(code, 'x').retryable,
+      new DbError(code, 'x').retryable ? 'yes' : 'no',
     ]);
     expect(documented).toEqual(coded);
   });

@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { SecretsError, SecretsErrorCode } from './errors.js';
-
-/** The package README, found from the working directory (the package or the root). */
-function readme(): string {
-  for (const dir of [process.cwd(), join(process.cwd(), 'libs', 'secrets')]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('libs/secrets/README.md not found from ' + process.cwd());
-}
 
 describe('SecretsError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -35,10 +22,9 @@ describe('SecretsError codes', () => {
   });
 
   it('matches the README table, in order', () => {
-    const text = readme();
-    const documented = [
-      ...text.slice(text.indexOf('## Errors')).matchAll(/^\| `([A-Z_]+)` *\|/gm),
-    ].map((m) => m[1]);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Errors',
+    }).map((row) => row.code);
     expect(documented).toEqual(Object.values(SecretsErrorCode));
   });
 

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { ParseErrorCode, SipParseError, statusForParseError } from './index.js';
 
-const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const section = readme.split('## Error codes')[1]!.split('\n## ')[0]!;
-const documented = [...section.matchAll(/^\| `([A-Z_0-9]+)` +\|/gm)].map((m) => m[1]);
+const documented = documentedCodes(readPackageReadme(__dirname), { section: 'Error codes' }).map(
+  (row) => row.code,
+);
 
 describe('error codes', () => {
   test('the README table lists exactly the codes of ParseErrorCode, in order', () => {

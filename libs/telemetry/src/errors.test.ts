@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { TelemetryError, TelemetryErrorCode } from './errors.js';
-
-/** The package README, found from the working directory (the root or the package). */
-function readme(): string {
-  for (const dir of [join(process.cwd(), 'libs', 'telemetry'), process.cwd()]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('libs/telemetry/README.md not found from ' + process.cwd());
-}
 
 describe('TelemetryError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -24,11 +11,9 @@ describe('TelemetryError codes', () => {
   });
 
   it('matches the README table', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`([A-Z_]+)`\s*\|/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => m[1]);
+    const documented = documentedCodes(readPackageReadme(__dirname), {
+      section: 'Error codes',
+    }).map((row) => row.code);
     expect(documented).toEqual(Object.values(TelemetryErrorCode));
   });
 

@@ -37,6 +37,9 @@ export { sippReply, sippRequest, sippScenario, sippSend } from './sipp/scenario.
 export type { SippReplyOptions, SippRequestOptions } from './sipp/scenario.js';
 export type { SippStats } from './sipp/stats.js';
 
+export { documentedCodes, readPackageReadme } from './readme-table.js';
+export type { DocumentedCode, DocumentedCodesOptions } from './readme-table.js';
+
 export { isPortBound } from './proc-net.js';
 export type { ProcessExit } from './peer-process.js';
 

@@ -1,36 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { DnsError, DnsErrorCodes, LocateError } from './errors.js';
 
-/** libs/sip-stack/src/dns, found from the working directory (jest runs in the package or the root). */
-function dnsDir(): string {
-  const inPackage = join(process.cwd(), 'src', 'dns');
-  try {
-    readFileSync(join(inPackage, 'README.md'));
-    return inPackage;
-  } catch {
-    return join(process.cwd(), 'libs', 'sip-stack', 'src', 'dns');
-  }
-}
-
-function documentedCodes(): Map<string, { klass: string; retryable: boolean }> {
-  const readme = readFileSync(join(dnsDir(), 'README.md'), 'utf8');
-  const rows = new Map<string, { klass: string; retryable: boolean }>();
-  for (const line of readme.split('\n')) {
-    const match = /^\|\s*`([A-Z_]+)`\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|/.exec(line);
-    if (match) rows.set(match[1]!, { klass: match[2]!, retryable: match[3] === 'yes' });
-  }
-  return rows;
+function documentedRows(): Map<string, { klass: string; retryable: string }> {
+  const readme = readPackageReadme(__dirname, 'src/dns/README.md');
+  return new Map(
+    documentedCodes(readme, { section: 'Error codes' }).map(({ code, columns }) => [
+      code,
+      { klass: columns[0]!, retryable: columns[1]! },
+    ]),
+  );
 }
 
 describe('DNS error codes', () => {
   it('the README table and DnsErrorCodes list the same codes, classes and retryability', () => {
-    const documented = documentedCodes();
+    const documented = documentedRows();
     expect([...documented.keys()].sort()).toEqual(Object.keys(DnsErrorCodes).sort());
     for (const [code, row] of documented) {
       expect({
         code,
-        retryable: DnsErrorCodes[code as keyof typeof DnsErrorCodes].retryable,
+        retryable: DnsErrorCodes[code as keyof typeof DnsErrorCodes].retryable ? 'yes' : 'no',
       }).toEqual({
         code,
         retryable: row.retryable,

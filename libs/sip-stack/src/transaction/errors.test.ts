@@ -1,24 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { TransactionError, TransactionErrorCodes } from './errors.js';
 import type { TransactionErrorCode } from './errors.js';
 
-/** The README sits beside this file; tests run from the package directory. */
-function readmeRows(): Map<string, number> {
-  const text = readFileSync(join(process.cwd(), 'src/transaction/README.md'), 'utf8');
-  const section = text.slice(text.indexOf('## Error codes'));
-  const rows = new Map<string, number>();
-  for (const match of section.matchAll(/^\| `([A-Z_]+)` *\| (\d{3}) *\|/gm)) {
-    rows.set(match[1]!, Number(match[2]));
-  }
-  return rows;
+/** Code → SIP status, as the README beside this file documents them. */
+function readmeRows(): Map<string, string> {
+  const readme = readPackageReadme(__dirname, 'src/transaction/README.md');
+  return new Map(
+    documentedCodes(readme, { section: 'Error codes' }).map(({ code, columns }) => [
+      code,
+      columns[0]!,
+    ]),
+  );
 }
 
 describe('transaction error codes', () => {
   it('are the codes README.md documents, with the same SIP status', () => {
     const documented = readmeRows();
     const coded = new Map(
-      Object.entries(TransactionErrorCodes).map(([code, facts]) => [code, facts.sipStatus]),
+      Object.entries(TransactionErrorCodes).map(([code, facts]) => [code, String(facts.sipStatus)]),
     );
     expect(documented).toEqual(coded);
   });

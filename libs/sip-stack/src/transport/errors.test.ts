@@ -1,18 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { describeTarget, TransportError, TransportErrorCode } from './errors.js';
-
-/** The README beside this file, found from the working directory (the package or the root). */
-function readme(): string {
-  for (const dir of [join(process.cwd(), 'src'), join(process.cwd(), 'libs', 'sip-stack', 'src')]) {
-    try {
-      return readFileSync(join(dir, 'transport', 'README.md'), 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error('transport/README.md not found from ' + process.cwd());
-}
 
 describe('TransportError codes', () => {
   it('keeps the published table: codes are only ever appended', () => {
@@ -30,14 +17,12 @@ describe('TransportError codes', () => {
   });
 
   it('matches the README table: the same codes with the same retryability', () => {
-    const documented = readme()
-      .split('\n')
-      .map((line) => /^\|\s*`([A-Z_]+)`\s*\|\s*(yes|no)\s*\|/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2] === 'yes']);
+    const documented = documentedCodes(readPackageReadme(__dirname, 'src/transport/README.md'), {
+      section: 'Error codes',
+    }).map(({ code, columns }) => [code, columns[0]]);
     const coded = Object.values(TransportErrorCode).map((code) => [
       code,
-      new TransportError(code, 'x').retryable,
+      new TransportError(code, 'x').retryable ? 'yes' : 'no',
     ]);
     expect(documented).toEqual(coded);
   });

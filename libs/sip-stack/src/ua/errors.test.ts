@@ -1,28 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createResponse, createRequest } from '@sipwake/sip-parser';
+import { documentedCodes, readPackageReadme } from '@sipwake/testkit';
 import { UaError, UaErrorCodes } from './errors.js';
-
-/** This folder, found from the working directory (jest runs from the package or the repo root). */
-function readme(): string {
-  for (const base of [process.cwd(), path.join(process.cwd(), 'libs/sip-stack')]) {
-    try {
-      return readFileSync(path.join(base, 'src/ua/README.md'), 'utf8');
-    } catch {
-      // try the next base
-    }
-  }
-  throw new Error('src/ua/README.md not found');
-}
 
 describe('UA error codes', () => {
   it('are the documented table, in order, with the same retryability', () => {
-    const section = readme().split('## Error codes')[1] ?? '';
-    const rows = [...section.matchAll(/^\| `([A-Z_]+)` +\| (yes|no) +\|/gm)].map((m) => [
-      m[1],
-      m[2] === 'yes',
-    ]);
-    expect(rows).toEqual(Object.entries(UaErrorCodes).map(([code, v]) => [code, v.retryable]));
+    const rows = documentedCodes(readPackageReadme(__dirname, 'src/ua/README.md'), {
+      section: 'Error codes',
+    }).map(({ code, columns }) => [code, columns[0]]);
+    expect(rows).toEqual(
+      Object.entries(UaErrorCodes).map(([code, v]) => [code, v.retryable ? 'yes' : 'no']),
+    );
   });
 
   it('carries the response status and its cause', () => {
