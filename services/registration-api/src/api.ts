@@ -1,0 +1,44 @@
+// buildApi: the fastify instance with its plugins (OpenAPI at /docs, rate limit per client
+// address), the error shape and the routes. Nothing listens here: main.ts does, tests inject().
+import { fastify } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { installErrorHandler } from './error-handler.js';
+import { ApiError, ApiErrorCode } from './errors.js';
+import { handOverRoute } from './routes/hand-over.js';
+import { healthRoutes } from './routes/health.js';
+import { instanceRoutes } from './routes/instance.js';
+import type { BuildApiOptions } from './types.js';
+
+/** Largest request body: a hand-over is well under 16 KiB. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
+  const app = fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  installErrorHandler(app, options.log);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'sipwake registration API',
+        version: '1',
+        description: 'Hand over a SIP account; read, update and remove it with its instance token.',
+      },
+      components: {
+        securitySchemes: { instanceToken: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    max: options.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: () =>
+      new ApiError(ApiErrorCode.RateLimited, 'too many requests; retry later'),
+  });
+  healthRoutes(app, options);
+  handOverRoute(app, options);
+  instanceRoutes(app, options);
+  return app;
+}

@@ -1,0 +1,18 @@
+// @sipwake/registration-api: the HTTP API where an app hands over its SIP account and its
+// devices, authenticated afterwards with the instance token it received.
+export { buildApi } from './api.js';
+export type { ApiLog, ApiSettings, BuildApiOptions, Clock } from './types.js';
+export { configSchema } from './config.js';
+export type { RegistrationApiConfig } from './config.js';
+export { ApiError, ApiErrorCode, ApiErrorStatus } from './errors.js';
+export type { ApiErrorOptions } from './errors.js';
+export {
+  AccountBody,
+  DeviceBody,
+  ErrorBody,
+  HandOverBody,
+  HandOverReply,
+  InstanceView,
+  PresenceBody,
+} from './schemas.js';
+export { bearerToken, hashToken, newInstanceToken, tokenMatches } from './token.js';

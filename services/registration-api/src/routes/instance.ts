@@ -1,0 +1,109 @@
+// GET and DELETE /v1/instances/:selector, and a device's presence, behind the instance token.
+import type { FastifyInstance } from 'fastify';
+import { sipHostFor } from '@sipwake/contracts';
+import { announceDevice, announceInstance } from '../announce.js';
+import { authenticate } from '../auth.js';
+import { ApiError, ApiErrorCode } from '../errors.js';
+import { DeviceParams, ErrorBody, InstanceView, PresenceBody, SelectorParams } from '../schemas.js';
+import { deleteInstance, readInstance, writePresence } from '../store.js';
+import type { BuildApiOptions, Clock } from '../types.js';
+
+const systemClock: Clock = { now: () => Date.now() };
+const security = [{ instanceToken: [] }];
+
+export function instanceRoutes(app: FastifyInstance, options: BuildApiOptions): void {
+  const { db, bus, log, config } = options;
+  const clock = options.clock ?? systemClock;
+
+  app.get<{ Params: SelectorParams }>(
+    '/v1/instances/:selector',
+    {
+      schema: {
+        summary: 'Read an instance (never its password)',
+        security,
+        params: SelectorParams,
+        response: { 200: InstanceView, 401: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { selector } = request.params;
+      await authenticate(db, selector, request.headers.authorization);
+      const found = await readInstance(db, selector);
+      if (found === undefined) {
+        // Deleted between the token check and the read: the token no longer opens anything.
+        throw new ApiError(ApiErrorCode.Unauthorized, 'a valid instance token is required');
+      }
+      const { instance: i, devices } = found;
+      const view: InstanceView = {
+        selector: i.selector,
+        account: {
+          username: i.username,
+          authUsername: i.auth_username,
+          domain: i.domain,
+          registrar: i.registrar_uri,
+          outboundProxy: i.outbound_proxy_uri,
+          transport: i.transport,
+          expiresSeconds: i.requested_expires_s,
+        },
+        mode: i.mode,
+        state: i.state,
+        version: Number(i.version),
+        sipHost: sipHostFor(i.selector, config.hostPrefixLength, config.sipDomain),
+        devices: devices.map((d) => ({
+          id: d.device_id,
+          appId: d.app_id,
+          platform: d.platform,
+          pushProvider: d.push_provider,
+          presence: d.presence,
+          lastSeenAt: new Date(d.last_seen_at).getTime(),
+        })),
+      };
+      return view;
+    },
+  );
+
+  app.delete<{ Params: SelectorParams }>(
+    '/v1/instances/:selector',
+    {
+      schema: {
+        summary: 'Remove an instance and its devices',
+        security,
+        params: SelectorParams,
+        response: { 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { selector } = request.params;
+      await authenticate(db, selector, request.headers.authorization);
+      const version = await deleteInstance(db, selector);
+      if (version !== undefined) {
+        announceInstance(bus, log, { change: 'removed', selector, version: version + 1 });
+        log.info({ selector }, 'instance removed');
+      }
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Params: DeviceParams; Body: PresenceBody }>(
+    '/v1/instances/:selector/devices/:deviceId/presence',
+    {
+      schema: {
+        summary: "Record a device's presence (foreground/background); renews its last seen",
+        security,
+        params: DeviceParams,
+        body: PresenceBody,
+        response: { 401: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { selector, deviceId } = request.params;
+      await authenticate(db, selector, request.headers.authorization);
+      const { presence } = request.body;
+      if (!(await writePresence(db, selector, deviceId, presence))) {
+        throw new ApiError(ApiErrorCode.NotFound, 'no such device for this instance');
+      }
+      announceDevice(bus, log, { type: 'presence', selector, deviceId, presence, at: clock.now() });
+      return reply.status(204).send();
+    },
+  );
+}

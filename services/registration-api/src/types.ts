@@ -1,0 +1,34 @@
+// What buildApi is given.
+import type { Bus } from '@sipwake/bus';
+import type { Database } from '@sipwake/db';
+import type { KeyRing } from '@sipwake/secrets';
+
+/** The pino-like logger the service reports through (never given a password). */
+export interface ApiLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface ApiSettings {
+  /** The SIP host the devices use. */
+  readonly sipDomain: string;
+  /** Selector digits in the SIP host (`s-X.<domain>`); 0 = the plain domain. */
+  readonly hostPrefixLength: number;
+  /** Requests per minute per client address. */
+  readonly rateLimitPerMinute: number;
+}
+
+export interface BuildApiOptions {
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly keyRing: KeyRing;
+  readonly log: ApiLog;
+  readonly config: ApiSettings;
+  /** Epoch milliseconds for bus events (default: the system clock). */
+  readonly clock?: Clock;
+}
