@@ -390,3 +390,76 @@ describe('health, readiness, docs and rate limit', () => {
     expect(limited.json()).toMatchObject({ error: 'rate-limited' });
   });
 });
+
+describe('PUT and DELETE …/devices/:deviceId', () => {
+  it('adds, replaces and removes a device, announcing each change', async () => {
+    const { instanceToken } = (await handOver()).json<{ instanceToken: string }>();
+    const auth = { authorization: `Bearer ${instanceToken}` };
+    const tablet = {
+      appId: 'com.example.phone',
+      platform: 'android',
+      pushProvider: 'fcm',
+      token: 'fcm-token-1',
+    };
+    const changes: InstanceChange[] = [];
+    bus.subscribe(subjects.shardInstance(aliceSelector), (m) => {
+      changes.push(decodeMessage(InstanceChange, m.data));
+    });
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/v1/instances/${aliceSelector}/devices/tablet`,
+      headers: auth,
+      payload: tablet,
+    });
+    expect(put.statusCode).toBe(204);
+    const again = await app.inject({
+      method: 'PUT',
+      url: `/v1/instances/${aliceSelector}/devices/tablet`,
+      headers: auth,
+      payload: { ...tablet, token: 'fcm-token-2' },
+    });
+    expect(again.statusCode).toBe(204);
+    const { rows } = await store.db.query<{ device_id: string; push_token: string }>(
+      'SELECT device_id, push_token FROM devices ORDER BY device_id',
+    );
+    expect(rows).toEqual([
+      { device_id: 'phone-1', push_token: 'a1b2c3d4' },
+      { device_id: 'tablet', push_token: 'fcm-token-2' },
+    ]);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: `/v1/instances/${aliceSelector}/devices/tablet`,
+      headers: auth,
+      payload: { ...tablet, pushProvider: 'x' },
+    });
+    expect(bad.json()).toMatchObject({ error: 'invalid-body', field: '/pushProvider' });
+    const foreign = await app.inject({
+      method: 'PUT',
+      url: `/v1/instances/${aliceSelector}/devices/tablet`,
+      payload: tablet,
+    });
+    expect(foreign.statusCode).toBe(401);
+
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/v1/instances/${aliceSelector}/devices/phone-1`,
+      headers: auth,
+    });
+    expect(del.statusCode).toBe(204);
+    const missing = await app.inject({
+      method: 'DELETE',
+      url: `/v1/instances/${aliceSelector}/devices/phone-1`,
+      headers: auth,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect((await store.db.query('SELECT device_id FROM devices')).rows).toEqual([
+      { device_id: 'tablet' },
+    ]);
+    await bus.flush();
+    expect(changes).toEqual([
+      { change: 'changed', selector: aliceSelector, version: 2 },
+      { change: 'changed', selector: aliceSelector, version: 3 },
+      { change: 'changed', selector: aliceSelector, version: 4 },
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ export type { ApiErrorOptions } from './errors.js';
 export {
   AccountBody,
   DeviceBody,
+  DevicePutBody,
   ErrorBody,
   HandOverBody,
   HandOverReply,

@@ -45,6 +45,10 @@ export const DeviceBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A device put under its path id (`PUT …/devices/{deviceId}`). */
+export const DevicePutBody = Type.Omit(DeviceBody, ['id'], { additionalProperties: false });
+export type DevicePutBody = Static<typeof DevicePutBody>;
+
 export const HandOverBody = Type.Object(
   {
     account: AccountBody,

@@ -193,3 +193,46 @@ export async function writePresence(
     return true;
   });
 }
+
+const BUMP_VERSION =
+  'UPDATE instances SET version = version + 1, updated_at = now() WHERE selector = $1 RETURNING version';
+
+/** Adds or replaces one device of an existing instance; the instance's new version. */
+export async function putDevice(
+  db: Database,
+  selector: string,
+  device: DeviceWrite,
+): Promise<number | undefined> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ version: number }>(BUMP_VERSION, [selector]);
+    if (rows[0] === undefined) return undefined;
+    await tx.query(UPSERT_DEVICE, [
+      selector,
+      device.id,
+      device.appId,
+      device.platform,
+      device.pushProvider,
+      device.token,
+      device.voipToken,
+      device.topic,
+    ]);
+    return Number(rows[0].version);
+  });
+}
+
+/** Removes one device; the instance's new version, or undefined when there was no such device. */
+export async function removeDevice(
+  db: Database,
+  selector: string,
+  deviceId: string,
+): Promise<number | undefined> {
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      'DELETE FROM devices WHERE selector = $1 AND device_id = $2',
+      [selector, deviceId],
+    );
+    if (rowCount === 0) return undefined;
+    const { rows } = await tx.query<{ version: number }>(BUMP_VERSION, [selector]);
+    return rows[0] === undefined ? undefined : Number(rows[0].version);
+  });
+}

@@ -1,11 +1,19 @@
-// GET and DELETE /v1/instances/:selector, and a device's presence, behind the instance token.
+// GET and DELETE /v1/instances/:selector, PUT/DELETE of a device, a device's presence: all
+// behind the instance token.
 import type { FastifyInstance } from 'fastify';
 import { sipHostFor } from '@sipwake/contracts';
 import { announceDevice, announceInstance } from '../announce.js';
-import { authenticate } from '../auth.js';
+import { authenticate, UNAUTHORIZED_MESSAGE } from '../auth.js';
 import { ApiError, ApiErrorCode } from '../errors.js';
-import { DeviceParams, ErrorBody, InstanceView, PresenceBody, SelectorParams } from '../schemas.js';
-import { deleteInstance, readInstance, writePresence } from '../store.js';
+import {
+  DeviceParams,
+  DevicePutBody,
+  ErrorBody,
+  InstanceView,
+  PresenceBody,
+  SelectorParams,
+} from '../schemas.js';
+import { deleteInstance, putDevice, readInstance, removeDevice, writePresence } from '../store.js';
 import type { BuildApiOptions, Clock } from '../types.js';
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -31,7 +39,7 @@ export function instanceRoutes(app: FastifyInstance, options: BuildApiOptions): 
       const found = await readInstance(db, selector);
       if (found === undefined) {
         // Deleted between the token check and the read: the token no longer opens anything.
-        throw new ApiError(ApiErrorCode.Unauthorized, 'a valid instance token is required');
+        throw new ApiError(ApiErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE);
       }
       const { instance: i, devices } = found;
       const view: InstanceView = {
@@ -103,6 +111,65 @@ export function instanceRoutes(app: FastifyInstance, options: BuildApiOptions): 
         throw new ApiError(ApiErrorCode.NotFound, 'no such device for this instance');
       }
       announceDevice(bus, log, { type: 'presence', selector, deviceId, presence, at: clock.now() });
+      return reply.status(204).send();
+    },
+  );
+
+  app.put<{ Params: DeviceParams; Body: DevicePutBody }>(
+    '/v1/instances/:selector/devices/:deviceId',
+    {
+      schema: {
+        summary: 'Add or replace a device of the instance',
+        security,
+        params: DeviceParams,
+        body: DevicePutBody,
+        response: { 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { selector, deviceId } = request.params;
+      await authenticate(db, selector, request.headers.authorization);
+      if (deviceId.length === 0 || deviceId.length > 256) {
+        throw new ApiError(ApiErrorCode.InvalidBody, 'the device id is 1 to 256 characters', {
+          field: '/deviceId',
+        });
+      }
+      const d = request.body;
+      const version = await putDevice(db, selector, {
+        id: deviceId,
+        appId: d.appId,
+        platform: d.platform,
+        pushProvider: d.pushProvider,
+        token: d.token,
+        voipToken: d.voipToken ?? null,
+        topic: d.topic ?? null,
+      });
+      if (version === undefined) {
+        throw new ApiError(ApiErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE);
+      }
+      announceInstance(bus, log, { change: 'changed', selector, version });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete<{ Params: DeviceParams }>(
+    '/v1/instances/:selector/devices/:deviceId',
+    {
+      schema: {
+        summary: 'Remove a device of the instance',
+        security,
+        params: DeviceParams,
+        response: { 401: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { selector, deviceId } = request.params;
+      await authenticate(db, selector, request.headers.authorization);
+      const version = await removeDevice(db, selector, deviceId);
+      if (version === undefined) {
+        throw new ApiError(ApiErrorCode.NotFound, 'no such device for this instance');
+      }
+      announceInstance(bus, log, { change: 'changed', selector, version });
       return reply.status(204).send();
     },
   );
