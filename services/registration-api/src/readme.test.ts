@@ -1,21 +1,10 @@
 // The README's error-code and configuration tables match the code.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { configTableDifferences } from '@sipwake/config';
+import { readPackageReadme } from '@sipwake/testkit';
 import { configSchema } from './config.js';
 import { ApiError, ApiErrorCode, ApiErrorStatus } from './errors.js';
 
-function readme(): string {
-  // jest runs from the package or from the repository root.
-  for (const dir of [process.cwd(), join(process.cwd(), 'services/registration-api')]) {
-    try {
-      return readFileSync(join(dir, 'README.md'), 'utf8');
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('README.md not found');
-}
+const readme = (): string => readPackageReadme(__dirname);
 
 describe('README', () => {
   it('lists every error code with its status, and only those', () => {
