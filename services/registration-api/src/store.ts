@@ -74,6 +74,20 @@ ON CONFLICT (selector, device_id) DO UPDATE SET
   updated_at = now(),
   last_seen_at = now()`;
 
+/** The device row of one instance, inserted or replaced. */
+function upsertDevice(tx: Queryable, selector: string, device: DeviceWrite): Promise<unknown> {
+  return tx.query(UPSERT_DEVICE, [
+    selector,
+    device.id,
+    device.appId,
+    device.platform,
+    device.pushProvider,
+    device.token,
+    device.voipToken,
+    device.topic,
+  ]);
+}
+
 export async function writeHandOver(
   db: Database,
   instance: InstanceWrite,
@@ -97,16 +111,7 @@ export async function writeHandOver(
         instance.tokenHash,
       ],
     );
-    await tx.query(UPSERT_DEVICE, [
-      instance.selector,
-      device.id,
-      device.appId,
-      device.platform,
-      device.pushProvider,
-      device.token,
-      device.voipToken,
-      device.topic,
-    ]);
+    await upsertDevice(tx, instance.selector, device);
     const row = rows[0];
     if (row === undefined) throw new Error('instance upsert returned no row');
     return { created: row.created, state: row.state, version: Number(row.version) };
@@ -206,16 +211,7 @@ export async function putDevice(
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ version: number }>(BUMP_VERSION, [selector]);
     if (rows[0] === undefined) return undefined;
-    await tx.query(UPSERT_DEVICE, [
-      selector,
-      device.id,
-      device.appId,
-      device.platform,
-      device.pushProvider,
-      device.token,
-      device.voipToken,
-      device.topic,
-    ]);
+    await upsertDevice(tx, selector, device);
     return Number(rows[0].version);
   });
 }
