@@ -68,6 +68,7 @@ export {
   DevicePresenceEvent,
   InstanceChange,
   SipForward,
+  SipForwardAck,
 } from './schemas/shard.js';
 export { RouterSend, RouterSendResult } from './schemas/router.js';
 export { PushDevice, PushRequest, PushResult, PushResults } from './schemas/push.js';

@@ -37,7 +37,8 @@ export const subjectTable: readonly SubjectRow[] = [
     queue: null,
     listener: 'owning agent',
     message: 'SipForward',
-    reply: null,
+    // Out-of-dialog requests come as bus requests: no responders means no shard (503).
+    reply: 'SipForwardAck',
   },
   {
     subject: 'sw.shard.<d0>.<d1>.instance',

@@ -1,7 +1,7 @@
 // What agents ask routers to send, on `sw.router.<id>.sip` or `sw.router.sip`.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { Base64, Id, Nullable, Selector, TransportProtocol } from './common.js';
+import { Base64, Id, Nullable, RouterId, Selector, TransportProtocol } from './common.js';
 
 export const RouterSend = Type.Object({
   /** The octets to send, base64. */
@@ -23,6 +23,8 @@ export const RouterSendResult = Type.Object({
   status: Type.Union([Type.Literal('sent'), Type.Literal('failed')]),
   /** The connection the message left on (stream transports). */
   connectionId: Nullable(Id),
+  /** The router that sent it (a later send on `connectionId` must go to that router). */
+  routerId: Type.Optional(RouterId),
   /** Why it failed: the transport's error code (`CONNECT_FAILED`, …) and text. */
   error: Type.Optional(
     Type.Object({

@@ -6,7 +6,7 @@ import { ErrorReply } from './common.js';
 import { Drain, Heartbeat, ShardMapChanged } from './control.js';
 import { PushRequest, PushResults } from './push.js';
 import { RouterSend, RouterSendResult } from './router.js';
-import { DeviceEvent, InstanceChange, SipForward } from './shard.js';
+import { DeviceEvent, InstanceChange, SipForward, SipForwardAck } from './shard.js';
 import { CheckpointAck, CheckpointBatch, CheckpointRow, LoadPage, LoadRequest } from './state.js';
 
 const selector = '628bef098cd19b085f0eb48256f504f34142c01a';
@@ -64,6 +64,7 @@ const samples: [string, TSchema, Record<string, unknown>, string, unknown][] = [
     'sctp',
   ],
   ['RouterSendResult', RouterSendResult, { status: 'sent', connectionId: 'c-1' }, '/status', 'ok'],
+  ['SipForwardAck', SipForwardAck, { accepted: true, shard: 'shard-1' }, '/accepted', false],
   [
     'PushRequest',
     PushRequest,

@@ -11,6 +11,7 @@ import {
   OneOf,
   RouterId,
   Selector,
+  ShardName,
   TransportProtocol,
   Version,
 } from './common.js';
@@ -62,3 +63,14 @@ export const SipForward = Type.Object({
   receivedAt: EpochMs,
 });
 export type SipForward = Static<typeof SipForward>;
+
+/**
+ * The reply to a `SipForward` sent as a request (an out-of-dialog request): the owning shard has
+ * the message. A router that gets no responders instead answers 503 with Retry-After.
+ */
+export const SipForwardAck = Type.Object({
+  accepted: Type.Literal(true),
+  /** The shard that took it, for the router's logs. */
+  shard: Type.Optional(ShardName),
+});
+export type SipForwardAck = Static<typeof SipForwardAck>;
