@@ -40,6 +40,37 @@ export type { SippStats } from './sipp/stats.js';
 export { documentedCodes, readPackageReadme } from './readme-table.js';
 export type { DocumentedCode, DocumentedCodesOptions } from './readme-table.js';
 
+// Local push providers (APNs, FCM HTTP v1) and the credentials they check.
+export { startApnsServer } from './push/apns-server.js';
+export type {
+  ApnsAnswer,
+  ApnsRecordedPush,
+  ApnsServer,
+  ApnsServerKey,
+  ApnsServerOptions,
+} from './push/apns-server.js';
+export { fcmErrorBody, fcmScope, startFcmServer } from './push/fcm-server.js';
+export type {
+  FcmAnswer,
+  FcmRecordedMessage,
+  FcmServer,
+  FcmServerAccount,
+  FcmServerOptions,
+} from './push/fcm-server.js';
+export type { RandomAnswer } from './push/answers.js';
+export { generateApnsKey, generateServiceAccount, writeSecretFile } from './push/keys.js';
+export type {
+  ApnsKey,
+  ApnsKeyOptions,
+  ServiceAccount,
+  ServiceAccountJson,
+  ServiceAccountOptions,
+} from './push/keys.js';
+export { verifyJwt } from './push/jws.js';
+export type { DecodedJwt, JwtCheck } from './push/jws.js';
+export { makeSelfSignedCert } from './push/tls.js';
+export type { TlsIdentity } from './push/tls.js';
+
 export { isPortBound } from './proc-net.js';
 export type { ProcessExit } from './peer-process.js';
 
