@@ -10,6 +10,7 @@ import { ApiError, ApiErrorCode } from './errors.js';
 import { handOverRoute } from './routes/hand-over.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
+import { patchRoute } from './routes/patch.js';
 import type { BuildApiOptions } from './types.js';
 
 /** Largest request body: a hand-over is well under 16 KiB. */
@@ -40,5 +41,6 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   healthRoutes(app, options);
   handOverRoute(app, options);
   instanceRoutes(app, options);
+  patchRoute(app, options);
   return app;
 }

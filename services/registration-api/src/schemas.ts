@@ -114,3 +114,37 @@ export const ErrorBody = Type.Object({
 });
 
 export const HealthReply = Type.Object({ status: Type.String() });
+
+/** A SIP URI, or null to clear the setting. */
+const SipUriOrNull = Type.Unsafe<string | null>({
+  type: ['string', 'null'],
+  minLength: SipUri.minLength,
+  maxLength: SipUri.maxLength,
+  pattern: SipUri.pattern,
+});
+const IdentityField = Type.Unknown({
+  description: 'refused: the account identity (and so the selector) never changes',
+});
+
+/** `PATCH /v1/instances/{selector}`: what may change of an account; at least one field. */
+export const AccountPatch = Type.Object(
+  {
+    password: Type.Optional(AccountBody.properties.password),
+    registrar: Type.Optional(SipUriOrNull),
+    outboundProxy: Type.Optional(SipUriOrNull),
+    transport: AccountBody.properties.transport,
+    expiresSeconds: AccountBody.properties.expiresSeconds,
+    username: Type.Optional(IdentityField),
+    authUsername: Type.Optional(IdentityField),
+    domain: Type.Optional(IdentityField),
+  },
+  { additionalProperties: false },
+);
+export const InstancePatchBody = Type.Object(
+  {
+    account: Type.Optional(AccountPatch),
+    mode: Type.Optional(OneOf(InstanceMode)),
+  },
+  { additionalProperties: false },
+);
+export type InstancePatchBody = Static<typeof InstancePatchBody>;

@@ -152,7 +152,7 @@ export interface DeviceRow {
 
 /** The instance and its devices, without the password or token columns. */
 export async function readInstance(
-  db: Database,
+  db: Queryable,
   selector: string,
 ): Promise<{ instance: InstanceRow; devices: DeviceRow[] } | undefined> {
   const { rows } = await db.query<InstanceRow>(

@@ -1,7 +1,6 @@
 // GET and DELETE /v1/instances/:selector, PUT/DELETE of a device, a device's presence: all
 // behind the instance token.
 import type { FastifyInstance } from 'fastify';
-import { sipHostFor } from '@sipwake/contracts';
 import { announceDevice, announceInstance } from '../announce.js';
 import { authenticate, UNAUTHORIZED_MESSAGE } from '../auth.js';
 import { ApiError, ApiErrorCode } from '../errors.js';
@@ -15,6 +14,7 @@ import {
 } from '../schemas.js';
 import { deleteInstance, putDevice, readInstance, removeDevice, writePresence } from '../store.js';
 import type { BuildApiOptions, Clock } from '../types.js';
+import { instanceView } from '../view.js';
 
 const systemClock: Clock = { now: () => Date.now() };
 const security = [{ instanceToken: [] }];
@@ -41,32 +41,7 @@ export function instanceRoutes(app: FastifyInstance, options: BuildApiOptions): 
         // Deleted between the token check and the read: the token no longer opens anything.
         throw new ApiError(ApiErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE);
       }
-      const { instance: i, devices } = found;
-      const view: InstanceView = {
-        selector: i.selector,
-        account: {
-          username: i.username,
-          authUsername: i.auth_username,
-          domain: i.domain,
-          registrar: i.registrar_uri,
-          outboundProxy: i.outbound_proxy_uri,
-          transport: i.transport,
-          expiresSeconds: i.requested_expires_s,
-        },
-        mode: i.mode,
-        state: i.state,
-        version: Number(i.version),
-        sipHost: sipHostFor(i.selector, config.hostPrefixLength, config.sipDomain),
-        devices: devices.map((d) => ({
-          id: d.device_id,
-          appId: d.app_id,
-          platform: d.platform,
-          pushProvider: d.push_provider,
-          presence: d.presence,
-          lastSeenAt: new Date(d.last_seen_at).getTime(),
-        })),
-      };
-      return view;
+      return instanceView(found, config);
     },
   );
 
