@@ -37,11 +37,15 @@ export const PushProvider = {
 export type PushProvider = (typeof PushProvider)[keyof typeof PushProvider];
 
 export const PushType = {
+  /** An incoming call: wake the app now (APNs VoIP push, FCM high-priority data message). */
   Call: 'call',
   Message: 'message',
+  /** Something needs the user (the account is about to stop working, credentials refused). */
   Warning: 'warning',
   MissedCall: 'missed-call',
   AnsweredElsewhere: 'answered-elsewhere',
+  /** The instance has ended (its hand-over expired): the app must hand over again. */
+  Expired: 'expired',
 } as const;
 export type PushType = (typeof PushType)[keyof typeof PushType];
 
