@@ -16,7 +16,13 @@ export type {
   MemoryPacket,
   MemoryFate,
 } from './transport/memory.js';
-export { responseTarget, viaTransportToken, defaultSipPort, isReliable } from './transport/via.js';
+export {
+  responseTarget,
+  viaTransportToken,
+  defaultSipPort,
+  isReliable,
+  stampReceived,
+} from './transport/via.js';
 export type { ViaTransportToken } from './transport/via.js';
 export { TransportError, TransportErrorCode } from './transport/errors.js';
 export type { TransportErrorTarget } from './transport/errors.js';
