@@ -11,7 +11,32 @@ export const configSchema = Type.Object({
       default: 'postgres://postgres@127.0.0.1:5432/postgres',
       description: 'PostgreSQL connection URL',
     }),
+    startRetryMaxMs: Type.Integer({
+      minimum: 100,
+      maximum: 600_000,
+      default: 10_000,
+      description: 'longest wait between start-up attempts while PostgreSQL is unreachable',
+    }),
   }),
+  health: Type.Object({
+    host: Type.String({
+      default: '0.0.0.0',
+      description: 'address the /healthz, /readyz and /metrics server binds',
+    }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65_535,
+      default: 9466,
+      description: 'port of the /healthz, /readyz and /metrics server',
+    }),
+    dbPingTimeoutMs: Type.Integer({
+      minimum: 50,
+      maximum: 60_000,
+      default: 2000,
+      description: 'how long /readyz waits for PostgreSQL before it counts as down',
+    }),
+  }),
+
   log: Type.Object({
     level: Type.Union(
       [

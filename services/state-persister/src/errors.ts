@@ -8,6 +8,8 @@ export const PersisterErrorCode = {
   StoreFailed: 'STORE_FAILED',
   /** A load's cursor is not a selector (it must be a previous page's `nextCursor`). */
   BadCursor: 'BAD_CURSOR',
+  /** The /healthz, /readyz and /metrics server could not bind its port. */
+  HealthListenFailed: 'HEALTH_LISTEN_FAILED',
 } as const;
 
 export type PersisterErrorCode = (typeof PersisterErrorCode)[keyof typeof PersisterErrorCode];

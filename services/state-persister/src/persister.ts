@@ -9,26 +9,34 @@ import { defaultSettings } from './types.js';
 import type { StatePersister, StatePersisterOptions } from './types.js';
 
 export function createStatePersister(options: StatePersisterOptions): StatePersister {
-  const { bus, db, log } = options;
+  const { bus, db, log, tracing } = options;
   const settings = { ...defaultSettings, ...options.config };
   const inFlight = createInFlight();
   let subscriptions: Subscription[] = [];
   let stopping: Promise<void> | undefined;
 
   const tracked =
-    (handler: (msg: BusMessage) => Promise<void>) =>
+    (name: string, handler: (msg: BusMessage) => Promise<void>) =>
     (msg: BusMessage): Promise<void> =>
-      inFlight.track(handler(msg));
+      inFlight.track(
+        tracing === undefined
+          ? handler(msg)
+          : tracing.handlerSpan(name, msg.headers, () => handler(msg)),
+      );
 
   return {
     start() {
       if (subscriptions.length > 0 || stopping !== undefined) return;
       const queue = QueueGroup.StatePersister;
       subscriptions = [
-        bus.subscribe(subjects.stateCheckpoint, tracked(checkpointHandler(db, log)), { queue }),
+        bus.subscribe(
+          subjects.stateCheckpoint,
+          tracked('state.checkpoint', checkpointHandler(db, log)),
+          { queue },
+        ),
         bus.subscribe(
           subjects.stateLoad,
-          tracked(loadHandler(db, log, settings.maxPageInstances)),
+          tracked('state.load', loadHandler(db, log, settings.maxPageInstances)),
           { queue },
         ),
       ];

@@ -1,6 +1,7 @@
 // What createStatePersister is given: the bus, the database, a logger and its settings.
 import type { Bus } from '@sipwake/bus';
 import type { Database } from '@sipwake/db';
+import type { Tracing } from '@sipwake/telemetry';
 
 /** A pino-like logger: the persister reports only through it. */
 export interface PersisterLog {
@@ -18,6 +19,8 @@ export interface StatePersisterOptions {
   readonly bus: Bus;
   readonly db: Database;
   readonly log: PersisterLog;
+  /** Each handled message becomes a consumer span continuing the sender's trace (headers). */
+  readonly tracing?: Tracing;
   readonly config?: Partial<PersisterSettings>;
 }
 

@@ -20,6 +20,8 @@ const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface ThrowawayStore {
   readonly db: Database;
+  /** The database's name (to reach it another way, e.g. through a proxy). */
+  readonly name: string;
   readonly connectionString: string;
   drop(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function createThrowawayStore(): Promise<ThrowawayStore> {
   await migrate(db);
   return {
     db,
+    name,
     connectionString,
     async drop() {
       await db.close();
