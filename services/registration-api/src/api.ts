@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { installErrorHandler } from './error-handler.js';
 import { ApiError, ApiErrorCode } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { handOverRoute } from './routes/hand-over.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
@@ -27,7 +28,10 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
         description: 'Hand over a SIP account; read, update and remove it with its instance token.',
       },
       components: {
-        securitySchemes: { instanceToken: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          instanceToken: { type: 'http', scheme: 'bearer' },
+          adminToken: { type: 'http', scheme: 'bearer' },
+        },
       },
     },
   });
@@ -42,5 +46,6 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   handOverRoute(app, options);
   instanceRoutes(app, options);
   patchRoute(app, options);
+  adminRoutes(app, options);
   return app;
 }

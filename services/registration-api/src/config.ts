@@ -43,7 +43,9 @@ export const configSchema = Type.Object({
   admin: Type.Object({
     token: Type.String({
       default: '',
-      description: 'admin bearer token, for the admin API (not served yet)',
+      // Empty, or at least 16 printable characters: a short admin token is guessable.
+      pattern: '^(|[\\x21-\\x7e]{16,})$',
+      description: 'admin bearer token (16+ characters); empty: no admin API (404)',
     }),
   }),
   rateLimit: Type.Object({

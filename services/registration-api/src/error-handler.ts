@@ -27,9 +27,16 @@ function send(reply: FastifyReply, error: ApiError): FastifyReply {
 
 export function toApiError(error: FastifyError | Error, log: ApiLog): ApiError {
   if (error instanceof ApiError) return error;
-  const fe = error as FastifyError & { validation?: ValidationItem[] };
+  const fe = error as FastifyError & { validation?: ValidationItem[]; validationContext?: string };
   if (Array.isArray(fe.validation) && fe.validation.length > 0) {
     const first = fe.validation[0] as ValidationItem;
+    if (fe.validationContext === 'querystring') {
+      // A query parameter is named as itself (`limit`), not as a pointer into a body.
+      const name = fieldOf(first).replace(/^\//, '');
+      return new ApiError(ApiErrorCode.InvalidQuery, `${name} ${first.message ?? 'is invalid'}`, {
+        field: name,
+      });
+    }
     const field = fieldOf(first);
     return new ApiError(ApiErrorCode.InvalidBody, `${field} ${first.message ?? 'is invalid'}`, {
       field,

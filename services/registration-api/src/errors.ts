@@ -14,6 +14,8 @@ export const ApiErrorCode = {
   Unavailable: 'unavailable',
   /** Anything else; the detail is logged, never sent. */
   Internal: 'internal',
+  /** A query parameter failed its check; `field` names the parameter (`prefix`). */
+  InvalidQuery: 'invalid-query',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
@@ -25,6 +27,7 @@ export const ApiErrorStatus: Readonly<Record<ApiErrorCode, number>> = {
   'rate-limited': 429,
   unavailable: 503,
   internal: 500,
+  'invalid-query': 400,
 };
 
 export interface ApiErrorOptions {

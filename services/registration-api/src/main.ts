@@ -29,6 +29,7 @@ const app = await buildApi({
     sipDomain: config.sip.domain,
     hostPrefixLength: config.sip.hostPrefixLength,
     rateLimitPerMinute: config.rateLimit.perMinute,
+    adminToken: config.admin.token,
   },
 });
 await app.listen({ host: config.listen.host, port: config.listen.port });

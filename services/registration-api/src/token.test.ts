@@ -1,4 +1,11 @@
-import { bearerToken, hashToken, newInstanceToken, tokenMatches } from './token.js';
+import {
+  adminTokenMatches,
+  bearerCredentials,
+  bearerToken,
+  hashToken,
+  newInstanceToken,
+  tokenMatches,
+} from './token.js';
 
 describe('instance tokens', () => {
   it('are 32 random bytes in base64url, stored as SHA-256 hex', () => {
@@ -25,5 +32,25 @@ describe('instance tokens', () => {
     expect(bearerToken(undefined)).toBeUndefined();
     expect(bearerToken(`Basic ${token}`)).toBeUndefined();
     expect(bearerToken('Bearer short')).toBeUndefined();
+  });
+});
+
+describe('the admin token', () => {
+  const configured = 'admin-token-0123456789abcdef';
+
+  it('matches only the configured token, of any length, never when none is configured', () => {
+    expect(adminTokenMatches(configured, configured)).toBe(true);
+    expect(adminTokenMatches(`${configured}x`, configured)).toBe(false);
+    expect(adminTokenMatches(configured.slice(0, -1), configured)).toBe(false);
+    expect(adminTokenMatches(undefined, configured)).toBe(false);
+    expect(adminTokenMatches('', '')).toBe(false);
+    expect(adminTokenMatches(undefined, '')).toBe(false);
+  });
+
+  it('is read from a Bearer header whatever its characters', () => {
+    expect(bearerCredentials(`Bearer ${configured}`)).toBe(configured);
+    expect(bearerCredentials(`bearer  a.b~c`)).toBe('a.b~c');
+    expect(bearerCredentials(configured)).toBeUndefined();
+    expect(bearerCredentials(undefined)).toBeUndefined();
   });
 });

@@ -37,3 +37,21 @@ export function tokenMatches(token: string | undefined, storedHash: string | und
   const equal = timingSafeEqual(presented, stored);
   return equal && token !== undefined && stored !== ABSENT_HASH;
 }
+
+/** The credentials of an `Authorization: Bearer <credentials>` header, whatever their form. */
+export function bearerCredentials(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  return /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
+}
+
+/**
+ * Whether `presented` is the configured admin token. Both are hashed first, so the compare is
+ * constant-time over 32 bytes whatever their lengths, and neither length leaks.
+ */
+export function adminTokenMatches(presented: string | undefined, configured: string): boolean {
+  const a = createHash('sha256')
+    .update(presented ?? '', 'utf8')
+    .digest();
+  const b = createHash('sha256').update(configured, 'utf8').digest();
+  return timingSafeEqual(a, b) && presented !== undefined && configured.length > 0;
+}

@@ -21,6 +21,8 @@ export interface ApiSettings {
   readonly hostPrefixLength: number;
   /** Requests per minute per client address. */
   readonly rateLimitPerMinute: number;
+  /** The admin bearer token; absent or empty: the admin API is not served (404). */
+  readonly adminToken?: string;
 }
 
 export interface BuildApiOptions {
