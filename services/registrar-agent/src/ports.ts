@@ -86,6 +86,8 @@ export type DirectoryEvent =
   | { readonly kind: 'added'; readonly selector: string }
   | { readonly kind: 'changed'; readonly selector: string }
   | { readonly kind: 'removed'; readonly selector: string }
+  /** The registration side changed the instance's upstream state. */
+  | { readonly kind: 'state'; readonly selector: string }
   | { readonly kind: 'device'; readonly selector: string; readonly event: DeviceEvent }
   | { readonly kind: 'binding'; readonly selector: string };
 

@@ -1,0 +1,236 @@
+// The agent's settings, read by main.ts through @sipwake/config (SIPWAKE_* variables or YAML),
+// validated once and frozen. `AgentSettings` is the flat, unit-named slice the agent runs on.
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { TransportProtocol } from '@sipwake/sip-stack';
+import type { CallSideConfig } from './ports.js';
+
+const Transport = Type.Union(
+  [
+    Type.Literal('udp'),
+    Type.Literal('tcp'),
+    Type.Literal('tls'),
+    Type.Literal('ws'),
+    Type.Literal('wss'),
+  ],
+  { default: 'udp', description: 'transport of the public SIP address' },
+);
+
+const ms = (defaultMs: number, description: string, minimum = 1) =>
+  Type.Integer({ minimum, default: defaultMs, description });
+
+export const configSchema = Type.Object({
+  bus: Type.Object({
+    url: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL' }),
+    requestTimeoutMs: ms(5000, 'bound for a bus request (load, checkpoint, push)'),
+  }),
+  log: Type.Object({
+    level: Type.Union(
+      [
+        Type.Literal('trace'),
+        Type.Literal('debug'),
+        Type.Literal('info'),
+        Type.Literal('warn'),
+        Type.Literal('error'),
+        Type.Literal('fatal'),
+      ],
+      { default: 'info', description: 'log level' },
+    ),
+  }),
+  keyFile: Type.String({
+    minLength: 1,
+    description: 'the key file that opens sealed SIP passwords (@sipwake/secrets)',
+  }),
+  shard: Type.Object({
+    name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'unique shard name' }),
+    prefixes: Type.Array(Type.String({ pattern: '^[0-9a-fA-F]{1,40}(/[0-9]{1,3})?$' }), {
+      minItems: 1,
+      default: ['0/0'],
+      description: 'selector prefixes this shard owns (HEX/BITS)',
+    }),
+  }),
+  sip: Type.Object({
+    publicHost: Type.String({
+      minLength: 1,
+      default: '127.0.0.1',
+      description: "the routers' public SIP host (Contact, Record-Route)",
+    }),
+    publicPort: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 5060,
+      description: "the routers' public SIP port",
+    }),
+    publicTransport: Transport,
+    listenAddress: Type.String({
+      minLength: 1,
+      default: '127.0.0.1',
+      description: 'direct transport only: the address the agent listens on',
+    }),
+    listenPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 0,
+      description: 'direct transport only: the port (0 = any free port)',
+    }),
+    realm: Type.String({
+      minLength: 1,
+      default: 'sipwake',
+      description: 'digest realm of the device side',
+    }),
+    host: Type.String({
+      minLength: 1,
+      default: 'sipwake.local',
+      description: 'the SIP host pushes name (s-X.<host>)',
+    }),
+    hostPrefixLength: Type.Integer({
+      minimum: 0,
+      maximum: 40,
+      default: 0,
+      description: 'selector digits in s-X.<host> (0 = the plain host)',
+    }),
+    maxMessageBytes: Type.Integer({
+      minimum: 1024,
+      maximum: 262_144,
+      default: 65_535,
+      description: 'largest SIP message sent or taken',
+    }),
+  }),
+  registration: Type.Object({
+    perSecond: Type.Number({
+      exclusiveMinimum: 0,
+      default: 50,
+      description: 'most new REGISTERs sent per second',
+    }),
+    defaultExpiresS: Type.Integer({
+      minimum: 60,
+      default: 3600,
+      description: 'expiry asked for when the account names none',
+    }),
+    refreshMarginMs: ms(60_000, 'refresh this long before the binding expires'),
+    backoffMinMs: ms(5_000, 'first back-off after a failure'),
+    backoffMaxMs: ms(600_000, 'longest back-off'),
+    errorAfterFailures: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description: 'failures in a row that make the state Error',
+    }),
+    unauthorizedRetryMs: ms(3_600_000, 'retry after credentials were refused'),
+    takeoverDelayMs: ms(60_000, 'background time of every device before sipwake registers', 0),
+    foregroundSilentMs: ms(3_600_000, 'a foreground device silent this long counts as background'),
+  }),
+  calls: Type.Object({
+    wakeT1Ms: ms(120_000, 'T1: wait for a device after the push'),
+    wakeT2Ms: ms(120_000, 'T2: wait after "about to answer"'),
+  }),
+  checkpoint: Type.Object({
+    maxBatchRows: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 500,
+      description: 'most rows in one checkpoint batch',
+    }),
+    intervalMs: ms(1_000, 'how long a changed row waits to be batched'),
+    retryMs: ms(5_000, 'wait before an unacknowledged batch is sent again'),
+    maxPendingRows: Type.Integer({
+      minimum: 1,
+      default: 100_000,
+      description: 'rows kept waiting for a commit at most (older versions coalesce)',
+    }),
+  }),
+  load: Type.Object({
+    pageInstances: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 500,
+      description: 'instances asked for per load page',
+    }),
+  }),
+  expiry: Type.Object({
+    maxAgeMs: ms(7 * 24 * 3_600_000, 'an instance not seen by any device this long is dropped'),
+  }),
+});
+export type AgentConfigFile = Static<typeof configSchema>;
+
+/** What the agent runs on: flat, units in the names, frozen. */
+export interface AgentSettings extends CallSideConfig {
+  readonly prefixes: readonly string[];
+  readonly busRequestTimeoutMs: number;
+  readonly registrationsPerSecond: number;
+  readonly defaultExpiresS: number;
+  readonly refreshMarginMs: number;
+  readonly backoffMinMs: number;
+  readonly backoffMaxMs: number;
+  readonly errorAfterFailures: number;
+  readonly unauthorizedRetryMs: number;
+  readonly takeoverDelayMs: number;
+  readonly foregroundSilentMs: number;
+  readonly checkpointMaxBatchRows: number;
+  readonly checkpointIntervalMs: number;
+  readonly checkpointRetryMs: number;
+  readonly checkpointMaxPendingRows: number;
+  readonly loadPageInstances: number;
+  readonly maxAgeMs: number;
+}
+
+/** The defaults of every setting, for tests and the embedded default. */
+export const settingsDefaults: Omit<AgentSettings, 'shard'> = Object.freeze({
+  prefixes: ['0/0'],
+  realm: 'sipwake',
+  wakeT1Ms: 120_000,
+  wakeT2Ms: 120_000,
+  maxMessageBytes: 65_535,
+  publicHost: '127.0.0.1',
+  publicPort: 5060,
+  publicTransport: 'udp' as TransportProtocol,
+  sipHost: 'sipwake.local',
+  hostPrefixLength: 0,
+  busRequestTimeoutMs: 5000,
+  registrationsPerSecond: 50,
+  defaultExpiresS: 3600,
+  refreshMarginMs: 60_000,
+  backoffMinMs: 5_000,
+  backoffMaxMs: 600_000,
+  errorAfterFailures: 3,
+  unauthorizedRetryMs: 3_600_000,
+  takeoverDelayMs: 60_000,
+  foregroundSilentMs: 3_600_000,
+  checkpointMaxBatchRows: 500,
+  checkpointIntervalMs: 1_000,
+  checkpointRetryMs: 5_000,
+  checkpointMaxPendingRows: 100_000,
+  loadPageInstances: 500,
+  maxAgeMs: 7 * 24 * 3_600_000,
+});
+
+export function settingsOf(config: AgentConfigFile): AgentSettings {
+  return Object.freeze({
+    shard: config.shard.name,
+    prefixes: Object.freeze([...config.shard.prefixes]),
+    realm: config.sip.realm,
+    wakeT1Ms: config.calls.wakeT1Ms,
+    wakeT2Ms: config.calls.wakeT2Ms,
+    maxMessageBytes: config.sip.maxMessageBytes,
+    publicHost: config.sip.publicHost,
+    publicPort: config.sip.publicPort,
+    publicTransport: config.sip.publicTransport,
+    sipHost: config.sip.host,
+    hostPrefixLength: config.sip.hostPrefixLength,
+    busRequestTimeoutMs: config.bus.requestTimeoutMs,
+    registrationsPerSecond: config.registration.perSecond,
+    defaultExpiresS: config.registration.defaultExpiresS,
+    refreshMarginMs: config.registration.refreshMarginMs,
+    backoffMinMs: config.registration.backoffMinMs,
+    backoffMaxMs: config.registration.backoffMaxMs,
+    errorAfterFailures: config.registration.errorAfterFailures,
+    unauthorizedRetryMs: config.registration.unauthorizedRetryMs,
+    takeoverDelayMs: config.registration.takeoverDelayMs,
+    foregroundSilentMs: config.registration.foregroundSilentMs,
+    checkpointMaxBatchRows: config.checkpoint.maxBatchRows,
+    checkpointIntervalMs: config.checkpoint.intervalMs,
+    checkpointRetryMs: config.checkpoint.retryMs,
+    checkpointMaxPendingRows: config.checkpoint.maxPendingRows,
+    loadPageInstances: config.load.pageInstances,
+    maxAgeMs: config.expiry.maxAgeMs,
+  });
+}

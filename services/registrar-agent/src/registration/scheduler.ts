@@ -1,0 +1,125 @@
+// The REGISTER throttle: jobs keyed by selector, each due at a time, run in order of that time
+// and spaced 1000/perSecond ms apart, so a shard that (re)starts never storms a registrar and
+// the bindings that expire soonest go first (DESIGN.md "Durability and failure").
+import type { Clock, TimerHandle } from '@sipwake/sip-stack';
+
+export interface SchedulerOptions {
+  readonly clock: Clock;
+  readonly perSecond: number;
+  readonly run: (selector: string) => void;
+}
+
+export interface Scheduler {
+  /** Runs `selector`'s job at `atMs` (monotonic) or later; replaces the job it had. */
+  schedule(selector: string, atMs: number): void;
+  cancel(selector: string): void;
+  /** When the job of `selector` is due, or undefined. */
+  dueAt(selector: string): number | undefined;
+  /** Jobs waiting. */
+  size(): number;
+  stop(): void;
+}
+
+interface Job {
+  readonly selector: string;
+  readonly at: number;
+  readonly seq: number;
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { clock } = options;
+  const spacingMs = 1000 / options.perSecond;
+  const heap: Job[] = [];
+  /** The live job of each selector: heap entries that are not it are stale and skipped. */
+  const live = new Map<string, Job>();
+  let seq = 0;
+  let nextSlot = -Infinity;
+  let timer: TimerHandle | undefined;
+  let timerAt = Infinity;
+  let stopped = false;
+
+  const earlier = (a: Job, b: Job): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  const push = (job: Job): void => {
+    heap.push(job);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const pop = (): Job | undefined => {
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const peek = (): Job | undefined => {
+    while (heap.length > 0 && live.get(heap[0]!.selector) !== heap[0]) pop();
+    return heap[0];
+  };
+
+  const arm = (): void => {
+    if (stopped) return;
+    const next = peek();
+    const at = next === undefined ? Infinity : Math.max(next.at, nextSlot);
+    if (at === timerAt) return;
+    clock.clearTimeout(timer);
+    timer = undefined;
+    timerAt = at;
+    if (at !== Infinity) timer = clock.setTimeout(fire, Math.max(0, at - clock.now()));
+  };
+
+  const fire = (): void => {
+    timer = undefined;
+    timerAt = Infinity;
+    const now = clock.now();
+    const job = peek();
+    if (job && job.at <= now && nextSlot <= now) {
+      pop();
+      live.delete(job.selector);
+      nextSlot = now + spacingMs;
+      options.run(job.selector);
+    }
+    arm();
+  };
+
+  return {
+    schedule(selector, atMs) {
+      if (stopped) return;
+      const job = { selector, at: atMs, seq: seq++ };
+      live.set(selector, job);
+      push(job);
+      // Many stale entries: rebuild so the heap stays bounded by the live jobs.
+      if (heap.length > 2 * live.size + 1024) {
+        heap.length = 0;
+        for (const j of live.values()) push(j);
+      }
+      arm();
+    },
+    cancel(selector) {
+      if (live.delete(selector)) arm();
+    },
+    dueAt: (selector) => live.get(selector)?.at,
+    size: () => live.size,
+    stop() {
+      stopped = true;
+      clock.clearTimeout(timer);
+      timer = undefined;
+      heap.length = 0;
+      live.clear();
+    },
+  };
+}
