@@ -18,7 +18,16 @@ import type { BuildApiOptions } from './types.js';
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
-  const app = fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  // With `https` fastify's instance is typed over https.Server; the routes use only what both
+  // servers share, so it is handled as the plain type.
+  const app: FastifyInstance =
+    options.tls === undefined
+      ? fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES })
+      : (fastify({
+          logger: false,
+          bodyLimit: BODY_LIMIT_BYTES,
+          https: { cert: options.tls.cert, key: options.tls.key },
+        }) as unknown as FastifyInstance);
   installErrorHandler(app, options.log);
   await app.register(swagger, {
     openapi: {

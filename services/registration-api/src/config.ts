@@ -12,6 +12,18 @@ export const configSchema = Type.Object({
       description: 'port the HTTP server listens on',
     }),
   }),
+  api: Type.Object({
+    tls: Type.Object({
+      certFile: Type.String({
+        default: '',
+        description: 'PEM certificate chain for HTTPS; with the key file, or neither (plain HTTP)',
+      }),
+      keyFile: Type.String({
+        default: '',
+        description: 'PEM private key of that certificate',
+      }),
+    }),
+  }),
   bus: Type.Object({
     url: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL' }),
   }),

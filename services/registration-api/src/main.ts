@@ -8,9 +8,11 @@ import { loadKeyRing } from '@sipwake/secrets';
 import { createLogger } from '@sipwake/telemetry';
 import { buildApi } from './api.js';
 import { configSchema } from './config.js';
+import { loadTls } from './tls.js';
 
 const config = loadConfig(configSchema, { env: process.env });
 const log = createLogger({ name: 'registration-api', level: config.log.level });
+const tls = await loadTls(config.api.tls);
 const keyRing = await loadKeyRing(config.keys.file);
 const db = await connectPostgres({ connectionString: config.database.url, log });
 await migrate(db, { log });
@@ -25,6 +27,7 @@ const app = await buildApi({
   bus,
   keyRing,
   log,
+  ...(tls === undefined ? {} : { tls }),
   config: {
     sipDomain: config.sip.domain,
     hostPrefixLength: config.sip.hostPrefixLength,
@@ -33,7 +36,10 @@ const app = await buildApi({
   },
 });
 await app.listen({ host: config.listen.host, port: config.listen.port });
-log.info({ host: config.listen.host, port: config.listen.port }, 'listening');
+log.info(
+  { host: config.listen.host, port: config.listen.port, https: tls !== undefined },
+  'listening',
+);
 
 const shutdown = async (): Promise<void> => {
   await app.close();

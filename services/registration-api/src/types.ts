@@ -31,6 +31,8 @@ export interface BuildApiOptions {
   readonly keyRing: KeyRing;
   readonly log: ApiLog;
   readonly config: ApiSettings;
+  /** Serve HTTPS with this certificate and key (from `loadTls`); absent: plain HTTP. */
+  readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string };
   /** Epoch milliseconds for bus events (default: the system clock). */
   readonly clock?: Clock;
 }
