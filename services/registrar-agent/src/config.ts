@@ -62,6 +62,10 @@ export const configSchema = Type.Object({
       description: "the routers' public SIP port",
     }),
     publicTransport: Transport,
+    direct: Type.Boolean({
+      default: false,
+      description: 'send and receive SIP on own sockets instead of through routers over the bus',
+    }),
     listenAddress: Type.String({
       minLength: 1,
       default: '127.0.0.1',
@@ -144,6 +148,14 @@ export const configSchema = Type.Object({
       maximum: 10_000,
       default: 500,
       description: 'instances asked for per load page',
+    }),
+  }),
+  metrics: Type.Object({
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 0,
+      description: 'serve /metrics on this port (0 = none)',
     }),
   }),
   expiry: Type.Object({
