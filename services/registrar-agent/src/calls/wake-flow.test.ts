@@ -1,3 +1,4 @@
+import type { UserAgent } from '@sipwake/sip-stack';
 import type { CallSide } from '../ports.js';
 import { device } from './test-support/fake-directory.js';
 import { ACCOUNT, deviceEndpoint, sendInvite, wireCallSide } from './test-support/calls-harness.js';
@@ -13,7 +14,7 @@ describe('the INVITE wake flow', () => {
   let h: Harness;
   let side: CallSide;
   let selector: string;
-  let caller: Endpoint;
+  let caller: Endpoint & { readonly ua: UserAgent };
 
   beforeEach(async () => {
     h = await createHarness();
