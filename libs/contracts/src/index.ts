@@ -82,3 +82,14 @@ export {
   LoadRequest,
 } from './schemas/state.js';
 export { Drain, Heartbeat, ShardMapChanged } from './schemas/control.js';
+export {
+  CallDirection,
+  CallOutcome,
+  CallRecord,
+  DeadToken,
+  DeadTokenReason,
+  RecordAck,
+  RecordOutcome,
+  StoreMessage,
+  Uuid,
+} from './schemas/records.js';

@@ -59,6 +59,9 @@ describe('subjects', () => {
     expect(subjects.push).toBe('sw.push');
     expect(subjects.stateCheckpoint).toBe('sw.state.checkpoint');
     expect(subjects.stateLoad).toBe('sw.state.load');
+    expect(subjects.stateMessage).toBe('sw.state.message');
+    expect(subjects.stateCallRecord).toBe('sw.state.call-record');
+    expect(subjects.stateDeadToken).toBe('sw.state.dead-token');
     expect(subjects.control.shardMap).toBe('sw.control.shard-map');
     expect(subjects.control.heartbeat('shard_a')).toBe('sw.control.heartbeat.shard_a');
     expect(subjects.control.heartbeatAny).toBe('sw.control.heartbeat.*');
@@ -96,6 +99,9 @@ describe('subjects', () => {
       push: subjects.push,
       stateCheckpoint: subjects.stateCheckpoint,
       stateLoad: subjects.stateLoad,
+      stateMessage: subjects.stateMessage,
+      stateCallRecord: subjects.stateCallRecord,
+      stateDeadToken: subjects.stateDeadToken,
       'control.shardMap': subjects.control.shardMap,
       'control.heartbeat(shard)': subjects.control.heartbeat('SHARD'),
       'control.drain(shard)': subjects.control.drain('SHARD'),

@@ -97,6 +97,30 @@ export const subjectTable: readonly SubjectRow[] = [
     reply: 'LoadPage',
   },
   {
+    subject: 'sw.state.message',
+    builder: 'stateMessage',
+    queue: QueueGroup.StatePersister,
+    listener: 'state-persister',
+    message: 'StoreMessage',
+    reply: 'RecordAck',
+  },
+  {
+    subject: 'sw.state.call-record',
+    builder: 'stateCallRecord',
+    queue: QueueGroup.StatePersister,
+    listener: 'state-persister',
+    message: 'CallRecord',
+    reply: 'RecordAck',
+  },
+  {
+    subject: 'sw.state.dead-token',
+    builder: 'stateDeadToken',
+    queue: QueueGroup.StatePersister,
+    listener: 'state-persister',
+    message: 'DeadToken',
+    reply: 'RecordAck',
+  },
+  {
     subject: 'sw.control.shard-map',
     builder: 'control.shardMap',
     queue: null,
@@ -164,6 +188,9 @@ export const subjects = Object.freeze({
   push: 'sw.push',
   stateCheckpoint: 'sw.state.checkpoint',
   stateLoad: 'sw.state.load',
+  stateMessage: 'sw.state.message',
+  stateCallRecord: 'sw.state.call-record',
+  stateDeadToken: 'sw.state.dead-token',
   control: Object.freeze({
     shardMap: 'sw.control.shard-map',
     heartbeat: (shardName: string): string =>

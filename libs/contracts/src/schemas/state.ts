@@ -67,6 +67,12 @@ export const InstanceDevice = Type.Object({
   topic: Nullable(Type.String({ minLength: 1, maxLength: 256 })),
   presence: OneOf(DevicePresence),
   lastSeenAt: Nullable(EpochMs),
+  /**
+   * A push provider declared the device's token dead (`sw.state.dead-token`) and the app has not
+   * sent a new one since: push it no more. The device still registers when the app wakes by
+   * itself. Absent means false (state-persister always sends it).
+   */
+  tokenDead: Type.Optional(Type.Boolean()),
 });
 export type InstanceDevice = Static<typeof InstanceDevice>;
 
