@@ -74,7 +74,7 @@ const statusText: Readonly<Record<number, [string, string]>> = {
 };
 
 /** Google's error body: `{"error":{"code","message","status","details":[FcmError…]}}`. */
-export function fcmErrorBody(status: number, errorCode?: string): string {
+export function fcmErrorBody(status: number, errorCode?: string, field = 'message.token'): string {
   const [text, message] = statusText[status] ?? ['UNKNOWN', 'Unknown error.'];
   const details =
     errorCode === undefined
@@ -83,7 +83,12 @@ export function fcmErrorBody(status: number, errorCode?: string): string {
   if (errorCode === 'INVALID_ARGUMENT') {
     details.push({
       '@type': 'type.googleapis.com/google.rpc.BadRequest',
-      fieldViolations: [{ field: 'message.token', description: 'Invalid registration token' }],
+      fieldViolations: [
+        {
+          field,
+          description: field === 'message.token' ? 'Invalid registration token' : 'Invalid value',
+        },
+      ],
     } as never);
   }
   return JSON.stringify({ error: { code: status, message, status: text, details } });
@@ -97,14 +102,19 @@ function json(status: number, value: object, headers: Record<string, string> = {
   };
 }
 
-function fcmError(status: number, errorCode?: string, retryAfterS?: number): H2Answer {
+function fcmError(
+  status: number,
+  errorCode?: string,
+  retryAfterS?: number,
+  field?: string,
+): H2Answer {
   return {
     status,
     headers: {
       'content-type': 'application/json; charset=UTF-8',
       ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }),
     },
-    body: fcmErrorBody(status, errorCode),
+    body: fcmErrorBody(status, errorCode, field),
   };
 }
 
@@ -226,8 +236,10 @@ export async function startFcmServer(options: FcmServerOptions): Promise<FcmServ
       ((android.priority === undefined || ['HIGH', 'NORMAL'].includes(String(android.priority))) &&
         (android.ttl === undefined || /^\d+(\.\d+)?s$/.test(String(android.ttl))));
     if (message === undefined || token === undefined || token === '' || !dataOk || !androidOk) {
+      // The field at fault, as Google names it: the token only when it is missing.
+      const field = token === undefined || token === '' ? 'message.token' : 'message';
       record(400, token, message, 'INVALID_ARGUMENT');
-      return fcmError(400, 'INVALID_ARGUMENT');
+      return fcmError(400, 'INVALID_ARGUMENT', undefined, field);
     }
     const ruled = rules.pick(token);
     if (ruled !== undefined && ruled.status !== 200) {

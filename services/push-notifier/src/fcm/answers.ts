@@ -78,7 +78,7 @@ function meaningOf(status: number, error: GoogleError | undefined): Meaning {
   }
   const known = code === undefined ? undefined : fcmErrorCodes[code];
   if (known !== undefined) return known;
-  if (status === 404) return { outcome: PushOutcome.Unregistered, retryable: false };
+  // A 404 without Google's error body is a wrong URL, not a gone token: nothing is dropped.
   if (status === 429) return { outcome: PushOutcome.Throttled, retryable: true };
   if (status >= 500) return { outcome: PushOutcome.ProviderError, retryable: true };
   return { outcome: PushOutcome.ProviderError, retryable: false };
