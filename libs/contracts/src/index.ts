@@ -82,6 +82,7 @@ export {
   LoadRequest,
 } from './schemas/state.js';
 export { Drain, Heartbeat, ShardMapChanged } from './schemas/control.js';
+export { ExpireAck, ExpireInstance, ExpireOutcome } from './schemas/expiry.js';
 export {
   CallDirection,
   CallOutcome,

@@ -62,6 +62,7 @@ describe('subjects', () => {
     expect(subjects.stateMessage).toBe('sw.state.message');
     expect(subjects.stateCallRecord).toBe('sw.state.call-record');
     expect(subjects.stateDeadToken).toBe('sw.state.dead-token');
+    expect(subjects.stateExpire).toBe('sw.state.expire');
     expect(subjects.control.shardMap).toBe('sw.control.shard-map');
     expect(subjects.control.heartbeat('shard_a')).toBe('sw.control.heartbeat.shard_a');
     expect(subjects.control.heartbeatAny).toBe('sw.control.heartbeat.*');
@@ -102,6 +103,7 @@ describe('subjects', () => {
       stateMessage: subjects.stateMessage,
       stateCallRecord: subjects.stateCallRecord,
       stateDeadToken: subjects.stateDeadToken,
+      stateExpire: subjects.stateExpire,
       'control.shardMap': subjects.control.shardMap,
       'control.heartbeat(shard)': subjects.control.heartbeat('SHARD'),
       'control.drain(shard)': subjects.control.drain('SHARD'),

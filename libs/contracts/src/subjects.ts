@@ -121,6 +121,14 @@ export const subjectTable: readonly SubjectRow[] = [
     reply: 'RecordAck',
   },
   {
+    subject: 'sw.state.expire',
+    builder: 'stateExpire',
+    queue: QueueGroup.StatePersister,
+    listener: 'state-persister',
+    message: 'ExpireInstance',
+    reply: 'ExpireAck',
+  },
+  {
     subject: 'sw.control.shard-map',
     builder: 'control.shardMap',
     queue: null,
@@ -191,6 +199,7 @@ export const subjects = Object.freeze({
   stateMessage: 'sw.state.message',
   stateCallRecord: 'sw.state.call-record',
   stateDeadToken: 'sw.state.dead-token',
+  stateExpire: 'sw.state.expire',
   control: Object.freeze({
     shardMap: 'sw.control.shard-map',
     heartbeat: (shardName: string): string =>
