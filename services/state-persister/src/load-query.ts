@@ -31,7 +31,8 @@ LIMIT $4`;
 
 const DEVICES = `
 SELECT selector, device_id, app_id, platform, push_provider, push_token, voip_token, topic,
-       presence, round(extract(epoch FROM last_seen_at) * 1000)::bigint AS last_seen_at_ms
+       presence, round(extract(epoch FROM last_seen_at) * 1000)::bigint AS last_seen_at_ms,
+       token_dead_at IS NOT NULL AS token_dead
 FROM devices WHERE selector = ANY($1::text[])
 ORDER BY selector, device_id`;
 
@@ -67,6 +68,7 @@ interface DeviceRow {
   topic: string | null;
   presence: InstanceDevice['presence'];
   last_seen_at_ms: number | null;
+  token_dead: boolean;
 }
 
 /** The requested prefixes as ranges, in order of their start. */
@@ -132,6 +134,7 @@ async function devicesOf(
       topic: row.topic,
       presence: row.presence,
       lastSeenAt: row.last_seen_at_ms === null ? null : Number(row.last_seen_at_ms),
+      tokenDead: row.token_dead,
     });
     bySelector.set(row.selector, list);
   }

@@ -1,12 +1,35 @@
-// createStatePersister: the checkpoint consumer and the load service in the state-persister
-// queue group (several persisters share the work), and a stop() that finishes what arrived.
+// createStatePersister: the checkpoint consumer, the load service and the record writes
+// (messages, call records, dead tokens) in the state-persister queue group (several persisters
+// share the work), and a stop() that finishes what arrived.
 import type { BusMessage, Subscription } from '@sipwake/bus';
-import { QueueGroup, subjects } from '@sipwake/contracts';
+import { CallRecord, DeadToken, QueueGroup, StoreMessage, subjects } from '@sipwake/contracts';
 import { checkpointHandler } from './checkpoint-consumer.js';
 import { createInFlight } from './in-flight.js';
 import { loadHandler } from './load-service.js';
+import { recordHandler } from './record-service.js';
+import type { RecordKind } from './record-service.js';
+import { appendCallRecord, markTokenDead, storeMessage } from './record-writer.js';
 import { defaultSettings } from './types.js';
 import type { StatePersister, StatePersisterOptions } from './types.js';
+
+const messages: RecordKind<typeof StoreMessage> = {
+  what: 'message',
+  subject: subjects.stateMessage,
+  schema: StoreMessage,
+  write: storeMessage,
+};
+const callRecords: RecordKind<typeof CallRecord> = {
+  what: 'call record',
+  subject: subjects.stateCallRecord,
+  schema: CallRecord,
+  write: appendCallRecord,
+};
+const deadTokens: RecordKind<typeof DeadToken> = {
+  what: 'dead token',
+  subject: subjects.stateDeadToken,
+  schema: DeadToken,
+  write: markTokenDead,
+};
 
 export function createStatePersister(options: StatePersisterOptions): StatePersister {
   const { bus, db, log, tracing } = options;
@@ -28,18 +51,16 @@ export function createStatePersister(options: StatePersisterOptions): StatePersi
     start() {
       if (subscriptions.length > 0 || stopping !== undefined) return;
       const queue = QueueGroup.StatePersister;
-      subscriptions = [
-        bus.subscribe(
-          subjects.stateCheckpoint,
-          tracked('state.checkpoint', checkpointHandler(db, log)),
-          { queue },
-        ),
-        bus.subscribe(
-          subjects.stateLoad,
-          tracked('state.load', loadHandler(db, log, settings.maxPageInstances)),
-          { queue },
-        ),
+      const handlers: [string, string, (msg: BusMessage) => Promise<void>][] = [
+        [subjects.stateCheckpoint, 'state.checkpoint', checkpointHandler(db, log)],
+        [subjects.stateLoad, 'state.load', loadHandler(db, log, settings.maxPageInstances)],
+        [subjects.stateMessage, 'state.message', recordHandler(messages, db, log)],
+        [subjects.stateCallRecord, 'state.call-record', recordHandler(callRecords, db, log)],
+        [subjects.stateDeadToken, 'state.dead-token', recordHandler(deadTokens, db, log)],
       ];
+      subscriptions = handlers.map(([subject, span, handler]) =>
+        bus.subscribe(subject, tracked(span, handler), { queue }),
+      );
       log.info({ queue }, 'state-persister started');
     },
     stop() {

@@ -9,6 +9,7 @@ import {
   encodeMessage,
   LoadPage,
   LoadRequest,
+  RecordAck,
   subjects,
 } from '@sipwake/contracts';
 import type { CheckpointRow, Reply } from '@sipwake/contracts';
@@ -147,5 +148,30 @@ export async function registrationsOf(
       r.selector,
       { status: r.status, version: Number(r.version), updatedAt: r.updated_at, shard: r.shard },
     ]),
+  );
+}
+
+/** A request on a record subject, answered with RecordAck or an ErrorReply. */
+export async function sendRecord(
+  bus: Bus,
+  subject: string,
+  value: unknown,
+): Promise<Reply<RecordAck>> {
+  const reply = await bus.request(subject, Buffer.from(JSON.stringify(value)), {
+    timeoutMs: 10_000,
+  });
+  return decodeReply(RecordAck, reply.data);
+}
+
+export async function seedDevice(
+  db: Queryable,
+  selector: string,
+  deviceId: string,
+  token: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO devices (selector, device_id, app_id, platform, push_provider, push_token)
+     VALUES ($1, $2, 'org.example.phone', 'ios', 'apns', $3)`,
+    [selector, deviceId, token],
   );
 }
