@@ -54,7 +54,8 @@ describe('credentials at start-up', () => {
     const account = generateServiceAccount({ projectId: 'p9' });
     const read = readServiceAccount(file('sa.json', JSON.stringify(account.json)));
     expect(read).toMatchObject({ projectId: 'p9', clientEmail: account.json.client_email });
-    const { client_email: _, ...lacking } = account.json;
+    const lacking: Record<string, unknown> = { ...account.json };
+    delete lacking['client_email'];
     expect(() => readServiceAccount(file('lacking.json', JSON.stringify(lacking)))).toThrow(
       expect.objectContaining({
         code: 'SERVICE_ACCOUNT_INVALID',

@@ -33,7 +33,8 @@ describe('payloads', () => {
   });
 
   it('a call to a device without VoIP token is a priority-10 alert with sound', () => {
-    const { voipToken: _, ...plain } = device;
+    const plain: PushDevice = { ...device };
+    delete plain.voipToken;
     const push = apnsPush(request, plain, {}, settings, now);
     expect(push.headers).toMatchObject({
       'apns-push-type': 'alert',
