@@ -13,7 +13,8 @@ import type { MessageStore } from '../messages/store.js';
 import type { CallSide, CallSideDeps } from '../ports.js';
 import { createCalls } from './calls.js';
 import { createDialogs } from './dialogs.js';
-import { createPushSender, type DeadTokenSink } from './wake-push.js';
+import type { DeadTokenSink } from './dead-tokens.js';
+import { createPushSender } from './wake-push.js';
 
 /** What the calls side takes beyond ports.ts, each with a default. */
 export interface CallSideExtras {
@@ -47,8 +48,8 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
   const { layer, directory, clock, config } = deps;
   const log = deps.log.child({ side: 'calls', shard: config.shard });
   const deadTokens: DeadTokenSink = deps.deadTokens ?? {
-    deadToken: (selector, deviceId, outcome) =>
-      log.warn({ selector, deviceId, outcome }, 'dead push token not reported: no sink wired'),
+    deadToken: ({ selector, deviceId, reason }) =>
+      log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
   };
   const bindings = createDeviceBindings({ directory, clock });
   const pushes = createPushSender({ push: deps.push, deadTokens, log });

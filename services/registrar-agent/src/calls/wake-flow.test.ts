@@ -110,7 +110,9 @@ describe('the INVITE wake flow', () => {
     const dead: string[] = [];
     await side.stop();
     side = wireCallSide(h, {
-      deadTokens: { deadToken: (s, deviceId, outcome) => dead.push(`${s}/${deviceId}/${outcome}`) },
+      deadTokens: {
+        deadToken: (d) => dead.push(`${d.selector}/${d.deviceId}/${d.token}/${d.reason}`),
+      },
     });
     h.push.answerWith(async (request) => ({
       results: request.devices.map((d) => ({
@@ -124,7 +126,7 @@ describe('the INVITE wake flow', () => {
     expect(invite.finals.map((r) => [r.status, r.headers.get('x-sipwake-reason')])).toEqual([
       [480, 'Push-Failed'],
     ]);
-    expect(dead).toEqual([`${selector}/dev-1/unregistered`]);
+    expect(dead).toEqual([`${selector}/dev-1/apns-token-1/unregistered`]);
   });
 
   it('answers 480 Push-Failed when the push service fails', async () => {

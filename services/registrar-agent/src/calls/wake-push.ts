@@ -1,23 +1,10 @@
 // The pushes of a call: what a PushRequest carries (caller from From, the Call-ID, the SIP host
 // the app registers to), and what the results mean to the call and to the directory.
-import { PushOutcome, sipHostFor } from '@sipwake/contracts';
-import type {
-  InstanceDevice,
-  PushDevice,
-  PushRequest,
-  PushResults,
-  PushType,
-} from '@sipwake/contracts';
+import { PushOutcome, PushType, sipHostFor } from '@sipwake/contracts';
+import type { InstanceDevice, PushDevice, PushRequest, PushResults } from '@sipwake/contracts';
 import type { SipRequest } from '@sipwake/sip-parser';
 import type { AgentInstance, CallSideConfig, CallSideLog, PushClient } from '../ports.js';
-
-/**
- * Told when a provider says a device's token is dead (bad token, app unregistered), so that
- * the device's token is dropped and no later push is wasted on it.
- */
-export interface DeadTokenSink {
-  deadToken(selector: string, deviceId: string, outcome: PushOutcome): void;
-}
+import type { DeadTokenSink } from './dead-tokens.js';
 
 export function pushDevice(device: InstanceDevice): PushDevice {
   return {
@@ -51,7 +38,9 @@ export function pushRequestFor(
   request: SipRequest | undefined,
   config: Pick<CallSideConfig, 'sipHost' | 'hostPrefixLength'>,
 ): PushRequest | undefined {
-  if (instance.devices.length === 0) return undefined;
+  // A device whose token a provider declared dead is not pushed until its app sends a new one.
+  const pushable = instance.devices.filter((d) => d.tokenDead !== true);
+  if (pushable.length === 0) return undefined;
   const caller = request === undefined ? undefined : callerOf(request);
   return {
     type,
@@ -59,7 +48,7 @@ export function pushRequestFor(
     ...(request === undefined ? {} : { callId: request.callId().slice(0, 256) }),
     ...(caller === undefined ? {} : { caller }),
     host: sipHostFor(instance.selector, config.hostPrefixLength, config.sipHost),
-    devices: instance.devices.slice(0, 64).map(pushDevice),
+    devices: pushable.slice(0, 64).map(pushDevice),
   };
 }
 
@@ -88,7 +77,17 @@ export function createPushSender(deps: {
           { selector: request.selector, deviceId: r.deviceId, outcome: r.outcome },
           'push token is dead',
         );
-        deadTokens.deadToken(request.selector, r.deviceId, r.outcome);
+        const device = request.devices.find((d) => d.deviceId === r.deviceId);
+        if (device) {
+          deadTokens.deadToken({
+            selector: request.selector,
+            deviceId: r.deviceId,
+            // The call push may have gone to the VoIP token: the store matches either.
+            token:
+              request.type === PushType.Call ? (device.voipToken ?? device.token) : device.token,
+            reason: r.outcome === PushOutcome.BadToken ? 'bad-token' : 'unregistered',
+          });
+        }
       }
     }
     return { sent: results.results.some((r) => r.outcome === PushOutcome.Sent) };

@@ -17,8 +17,9 @@ describe('incoming MESSAGE', () => {
 
   const store: MessageStore = {
     async store(message) {
-      if (storeFails) throw Object.assign(new Error('database down'), { code: 'STORE_FAILED' });
+      if (storeFails) return { stored: false, code: 'STORE_FAILED', retryable: true };
       stored.push(message);
+      return { stored: true, outcome: 'written' };
     },
   };
 

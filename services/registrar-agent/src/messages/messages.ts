@@ -111,23 +111,22 @@ export function createMessages(options: MessagesOptions): Messages {
       return;
     }
     const from = request.from();
-    try {
-      await store.store({
-        selector,
-        callId: request.callId(),
-        cseq: request.cseq().seq,
-        from: from.uriText,
-        fromDisplayName: from.displayName,
-        contentType: request.contentType() ?? 'text/plain',
-        body: Buffer.from(request.body),
-        receivedAt: clock.epochMs(),
-      });
-    } catch (error) {
-      log.warn(
-        { selector, callId: request.callId(), code: (error as { code?: unknown } | null)?.code },
-        'MESSAGE not stored',
-      );
-      respond(tx, 503, 'Service Unavailable', [['Retry-After', retryAfter]]);
+    const result = await store.store({
+      selector,
+      callId: request.callId(),
+      cseq: request.cseq().seq,
+      from: from.uriText,
+      fromDisplayName: from.displayName,
+      to: request.to().uriText,
+      contentType: request.contentType() ?? 'text/plain',
+      body: Buffer.from(request.body),
+      receivedAt: clock.epochMs(),
+    });
+    if (!result.stored) {
+      log.warn({ selector, callId: request.callId(), code: result.code }, 'MESSAGE not stored');
+      // Retryable: the sender tries again later; otherwise it must not.
+      if (result.retryable) respond(tx, 503, 'Service Unavailable', [['Retry-After', retryAfter]]);
+      else respond(tx, 500, 'Server Internal Error');
       return;
     }
     // RFC 3428 §7: 202 "the request has been accepted for processing" — stored, not yet read.
