@@ -3,24 +3,35 @@
 // the registration side does not take, every matched CANCEL, stray ACK and response, and the
 // shard's device events.
 import { randomBytes } from 'node:crypto';
+import type { Bus } from '@sipwake/bus';
 import { createUasResponse } from '@sipwake/sip-stack';
 import type { ServerTransaction } from '@sipwake/sip-stack';
 import { createDeviceBindings } from '../device/bindings.js';
 import { createDigestServers } from '../device/digest-servers.js';
 import { createDeviceRegistrar } from '../device/registrar.js';
 import { createMessages } from '../messages/messages.js';
+import { createBusMessageStore } from '../messages/bus-store.js';
 import type { MessageStore } from '../messages/store.js';
 import type { CallSide, CallSideDeps } from '../ports.js';
 import { createCalls } from './calls.js';
 import { createDialogs } from './dialogs.js';
-import type { DeadTokenSink } from './dead-tokens.js';
+import { createBusDeadTokenSink, type DeadTokenSink } from './dead-tokens.js';
 import { createPushSender } from './wake-push.js';
 
 /** What the calls side takes beyond ports.ts, each with a default. */
 export interface CallSideExtras {
-  /** Durable MESSAGE store; without one a MESSAGE to keep is answered 503. */
+  /**
+   * The bus: with it, MESSAGEs are stored and dead tokens reported through the state-persister's
+   * record subjects (unless `messageStore` / `deadTokens` are given).
+   */
+  readonly bus: Bus;
+  /** The bound on each record request over the bus (default 5 s). */
+  readonly busRequestTimeoutMs: number;
+  /** Headers for each bus request (W3C trace context). */
+  readonly busHeaders: () => Record<string, string>;
+  /** Durable MESSAGE store; without one (and without a bus) a MESSAGE to keep is answered 503. */
   readonly messageStore: MessageStore;
-  /** Told about tokens a push provider called dead; default: logged only. */
+  /** Told about tokens a push provider called dead; default: over the bus, else logged only. */
   readonly deadTokens: DeadTokenSink;
   /** The longest device-side binding, seconds (default 300). */
   readonly maxDeviceExpiresS: number;
@@ -35,6 +46,7 @@ export interface CallSideExtras {
 }
 
 export const callSideDefaults = {
+  busRequestTimeoutMs: 5000,
   maxDeviceExpiresS: 300,
   defaultDeviceExpiresS: 120,
   dialogIdleMs: 4 * 3600_000,
@@ -47,10 +59,17 @@ export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, UPDA
 export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): CallSide {
   const { layer, directory, clock, config } = deps;
   const log = deps.log.child({ side: 'calls', shard: config.shard });
-  const deadTokens: DeadTokenSink = deps.deadTokens ?? {
-    deadToken: ({ selector, deviceId, reason }) =>
-      log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
+  const busOptions = deps.bus && {
+    bus: deps.bus,
+    timeoutMs: deps.busRequestTimeoutMs ?? callSideDefaults.busRequestTimeoutMs,
+    ...(deps.busHeaders ? { headers: deps.busHeaders } : {}),
   };
+  const deadTokens: DeadTokenSink = deps.deadTokens ??
+    (busOptions && createBusDeadTokenSink({ ...busOptions, log })) ?? {
+      deadToken: ({ selector, deviceId, reason }) =>
+        log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
+    };
+  const messageStore = deps.messageStore ?? (busOptions && createBusMessageStore(busOptions));
   const bindings = createDeviceBindings({ directory, clock });
   const pushes = createPushSender({ push: deps.push, deadTokens, log });
   const registrar = createDeviceRegistrar({
@@ -84,7 +103,7 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
     directory,
     bindings,
     pushes,
-    store: deps.messageStore,
+    store: messageStore,
   });
   // A device registering while a call waits: it is about to answer, and the call forks to it.
   const unsubscribe = bindings.onBound(({ selector, binding }) =>
