@@ -109,7 +109,9 @@ export function createCall(deps: CallDeps): Call {
     if (upstream) tx.respond(upstream);
   };
 
+  // Each start replaces the timer it restarts: a call has at most one T1 and one T2 running.
   const startT1 = (): void => {
+    clock.clearTimeout(timerT1);
     timerT1 = clock.setTimeout(() => {
       timerT1 = undefined;
       fire(CallEvent.TimerT1, () => {
@@ -119,6 +121,7 @@ export function createCall(deps: CallDeps): Call {
     }, config.wakeT1Ms);
   };
   const startT2 = (): void => {
+    clock.clearTimeout(timerT2);
     timerT2 = clock.setTimeout(() => {
       timerT2 = undefined;
       fire(CallEvent.TimerT2, () => {
@@ -180,6 +183,9 @@ export function createCall(deps: CallDeps): Call {
 
   /** Step 3: 180 Alerting-Device, a push to every device, T1. */
   const wake = (): void => {
+    // From direct proxying: the T2 of that attempt ends, T1 of the wake-up starts.
+    clock.clearTimeout(timerT2);
+    timerT2 = undefined;
     const instance = deps.instance();
     const push = instance && pushRequestFor(PushType.Call, instance, request, config);
     if (!push) {

@@ -194,5 +194,17 @@ describe('forking and staying in the path', () => {
     for (let i = 0; i < 64; i++) await h.advance(500);
     expect(invite.statuses()).toEqual(['Alerting-Device', 'Push-Notification-Sent']);
     expect(h.push.requests.map((r) => r.type)).toEqual(['call']);
+
+    // The woken app registers from elsewhere: T2 runs from now, not from the first attempt.
+    const tablet = await deviceEndpoint(h, 5091, 'tablet', selector);
+    tablet.ua.onInvite((call) => call.progress());
+    await register(tablet);
+    expect(invite.statuses()).toContain('Device-Making-Progress');
+    await h.advance(40_000);
+    expect(invite.finals).toEqual([]);
+    await h.advance(20_000);
+    expect(invite.finals.map((r) => r.headers.get('x-sipwake-reason'))).toEqual([
+      'Device-Did-Not-Answer',
+    ]);
   });
 });
