@@ -11,7 +11,9 @@ import { adminRoutes } from './routes/admin.js';
 import { handOverRoute } from './routes/hand-over.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
+import { messageRoutes } from './routes/messages.js';
 import { patchRoute } from './routes/patch.js';
+import { progressRoute } from './routes/progress.js';
 import type { BuildApiOptions } from './types.js';
 
 /** Largest request body: a hand-over is well under 16 KiB. */
@@ -55,6 +57,8 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   handOverRoute(app, options);
   instanceRoutes(app, options);
   patchRoute(app, options);
+  progressRoute(app, options);
+  messageRoutes(app, options);
   adminRoutes(app, options);
   return app;
 }

@@ -21,3 +21,16 @@ export async function authenticate(
     throw new ApiError(ApiErrorCode.Unauthorized, UNAUTHORIZED_MESSAGE);
   }
 }
+
+/**
+ * The instance token check as a `preValidation` hook, for routes whose query or body is checked
+ * by schema: the 401 then comes before any 400, so a stranger learns nothing from the shape.
+ */
+export function instanceGuard(
+  db: Database,
+): (request: { params: unknown; headers: { authorization?: string } }) => Promise<void> {
+  return async (request) => {
+    const { selector } = request.params as { selector?: string };
+    await authenticate(db, selector ?? '', request.headers.authorization);
+  };
+}

@@ -22,6 +22,9 @@ export function fieldOf(item: ValidationItem): string {
 function send(reply: FastifyReply, error: ApiError): FastifyReply {
   const body: Record<string, string> = { error: error.code, message: error.message };
   if (error.field !== undefined) body.field = error.field;
+  if (error.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(error.retryAfterSeconds));
+  }
   return reply.status(error.statusCode).send(body);
 }
 

@@ -16,6 +16,8 @@ export const ApiErrorCode = {
   Internal: 'internal',
   /** A query parameter failed its check; `field` names the parameter (`prefix`). */
   InvalidQuery: 'invalid-query',
+  /** The bus cannot be reached and the request only makes sense live; retry after `Retry-After`. */
+  BusUnavailable: 'bus-unavailable',
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
@@ -28,18 +30,22 @@ export const ApiErrorStatus: Readonly<Record<ApiErrorCode, number>> = {
   unavailable: 503,
   internal: 500,
   'invalid-query': 400,
+  'bus-unavailable': 503,
 };
 
 export interface ApiErrorOptions {
   /** The failing field, as a JSON pointer into the body (`/account/domain`). */
   readonly field?: string;
   readonly cause?: unknown;
+  /** Seconds for a `Retry-After` header (503, 429). */
+  readonly retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly statusCode: number;
   readonly field: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ApiErrorCode, message: string, options: ApiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -47,5 +53,6 @@ export class ApiError extends Error {
     this.code = code;
     this.statusCode = ApiErrorStatus[code];
     this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

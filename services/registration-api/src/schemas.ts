@@ -148,3 +148,44 @@ export const InstancePatchBody = Type.Object(
   { additionalProperties: false },
 );
 export type InstancePatchBody = Static<typeof InstancePatchBody>;
+
+export const CallParams = Type.Object({ selector: Type.String(), callId: Type.String() });
+export type CallParams = Static<typeof CallParams>;
+
+/** `POST …/calls/{callId}/progress`: the device that is about to answer. */
+export const ProgressBody = Type.Object({ deviceId: Text(256) }, { additionalProperties: false });
+export type ProgressBody = Static<typeof ProgressBody>;
+
+export const MAX_MESSAGES_PAGE = 100;
+export const MessagesQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MESSAGES_PAGE, default: 50 })),
+});
+export type MessagesQuery = Static<typeof MessagesQuery>;
+
+export const MessageView = Type.Object({
+  id: Type.String(),
+  callId: Type.Union([Type.String(), Type.Null()]),
+  from: Type.String(),
+  to: Type.String(),
+  contentType: Type.String(),
+  /** The body's octets, standard base64. */
+  body: Type.String(),
+  /** The body as text when the content type is `text/*` and it is valid UTF-8, else null. */
+  text: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.Integer(),
+});
+export type MessageView = Static<typeof MessageView>;
+export const MessagesReply = Type.Object({ messages: Type.Array(MessageView) });
+
+const Uuid = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
+export const AckBody = Type.Object(
+  { ids: Type.Array(Uuid, { minItems: 1, maxItems: MAX_MESSAGES_PAGE }) },
+  { additionalProperties: false },
+);
+export type AckBody = Static<typeof AckBody>;
+export const AckReply = Type.Object({
+  /** How many were newly acknowledged (0 when all were already, or are not this instance's). */
+  acknowledged: Type.Integer(),
+});
