@@ -21,7 +21,10 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleNameMapper: {
-    '^@sipwake/([^/]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@sipwake/([^/]+)$': [
+      path.join(__dirname, 'libs/$1/src/index.ts'),
+      path.join(__dirname, 'services/$1/src/index.ts'),
+    ],
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/src/**/*.test.ts'],

@@ -1,0 +1,48 @@
+// The settings a sipwake process reads for what its services share (bus, database, keys,
+// logs). Each service reads its own settings beside these, from the same environment.
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+export const runConfigSchema = Type.Object({
+  nats: Type.Object({
+    url: Type.String({
+      default: '',
+      description:
+        'NATS server URL(s), comma-separated; empty = the in-process bus (every service in one process)',
+    }),
+  }),
+  database: Type.Object({
+    url: Type.String({
+      default: '',
+      description: 'PostgreSQL connection URL; empty = embedded PostgreSQL (PGlite) in data.dir',
+    }),
+  }),
+  data: Type.Object({
+    dir: Type.String({
+      minLength: 1,
+      default: '.sipwake',
+      description: 'folder of the embedded database and the generated key file',
+    }),
+  }),
+  keys: Type.Object({
+    file: Type.String({
+      default: '',
+      description:
+        'key file sealing SIP passwords (sipwake keys generate); empty = data.dir/keys.json, made on first start',
+    }),
+  }),
+  log: Type.Object({
+    level: Type.Union(
+      [
+        Type.Literal('trace'),
+        Type.Literal('debug'),
+        Type.Literal('info'),
+        Type.Literal('warn'),
+        Type.Literal('error'),
+        Type.Literal('fatal'),
+      ],
+      { default: 'info', description: 'log level' },
+    ),
+  }),
+});
+export type RunConfig = Static<typeof runConfigSchema>;
