@@ -13,6 +13,7 @@ import { createMessages } from '../messages/messages.js';
 import { createBusMessageStore } from '../messages/bus-store.js';
 import type { MessageStore } from '../messages/store.js';
 import type { CallSide, CallSideDeps } from '../ports.js';
+import { createBusCallRecorder, type CallRecorder } from './call-records.js';
 import { createCalls } from './calls.js';
 import { createDialogs } from './dialogs.js';
 import { createBusDeadTokenSink, type DeadTokenSink } from './dead-tokens.js';
@@ -33,6 +34,8 @@ export interface CallSideExtras {
   readonly messageStore: MessageStore;
   /** Told about tokens a push provider called dead; default: over the bus, else logged only. */
   readonly deadTokens: DeadTokenSink;
+  /** Gets one record per inbound call when it ends; default: over the bus, else none. */
+  readonly callRecorder: CallRecorder;
   /** The longest device-side binding, seconds (default 300). */
   readonly maxDeviceExpiresS: number;
   /** A device-side REGISTER without an expiry gets this, seconds (default 120). */
@@ -70,6 +73,8 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
         log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
     };
   const messageStore = deps.messageStore ?? (busOptions && createBusMessageStore(busOptions));
+  const recorder: CallRecorder = deps.callRecorder ??
+    (busOptions && createBusCallRecorder({ ...busOptions, log })) ?? { record: () => undefined };
   const bindings = createDeviceBindings({ directory, clock });
   const pushes = createPushSender({ push: deps.push, deadTokens, log });
   const registrar = createDeviceRegistrar({
@@ -87,6 +92,7 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
     defaultExpiresS: deps.defaultDeviceExpiresS ?? callSideDefaults.defaultDeviceExpiresS,
   });
   const dialogs = createDialogs({
+    recorder,
     layer,
     clock,
     log,
@@ -94,7 +100,17 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
     idleMs: deps.dialogIdleMs ?? callSideDefaults.dialogIdleMs,
     maxDialogs: deps.maxDialogs ?? callSideDefaults.maxDialogs,
   });
-  const calls = createCalls({ layer, clock, log, config, directory, bindings, pushes, dialogs });
+  const calls = createCalls({
+    layer,
+    clock,
+    log,
+    config,
+    directory,
+    bindings,
+    pushes,
+    dialogs,
+    recorder,
+  });
   const messages = createMessages({
     layer,
     clock,

@@ -1,17 +1,24 @@
 // One incoming INVITE to an instance (DESIGN.md "Calls, step by step"): proxied at once to a
 // live device binding, or 180 + push + T1, progress + T2, a fork to each device that registers,
 // first 2xx wins. The moves are the table in call-states.ts; this file does what each one says.
-import { PushType } from '@sipwake/contracts';
+import { CallOutcome, PushType } from '@sipwake/contracts';
 import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
 import { recordRouteFor } from '@sipwake/sip-relay';
 import { createUasResponse, newTag } from '@sipwake/sip-stack';
-import type { Clock, ServerTransaction, TimerHandle, TransactionLayer } from '@sipwake/sip-stack';
-import type { AgentInstance, CallSideConfig, CallSideLog, DeviceBinding } from '../ports.js';
+import type { ServerTransaction, TimerHandle, TransactionLayer } from '@sipwake/sip-stack';
+import type {
+  AgentClock,
+  AgentInstance,
+  CallSideConfig,
+  CallSideLog,
+  DeviceBinding,
+} from '../ports.js';
+import { callRecord, type CallRecorder, type CallSummary } from './call-records.js';
 import { createBranchSet, type Branch } from './branches.js';
 import { CallEvent, CallState, nextCallState } from './call-states.js';
 import { bestResponse, forwardRequest, relayedResponse, tooManyHops } from './proxy.js';
 import { PUSH_STATUS_HEADER, PushStatus, REASON_HEADER, WakeFailure } from './push-status.js';
-import { pushRequestFor, type PushSender } from './wake-push.js';
+import { callerOf, pushRequestFor, type PushSender } from './wake-push.js';
 
 export interface CallDeps {
   readonly tx: ServerTransaction;
@@ -20,12 +27,14 @@ export interface CallDeps {
   readonly instance: () => AgentInstance | undefined;
   readonly liveBindings: () => readonly DeviceBinding[];
   readonly layer: TransactionLayer;
-  readonly clock: Clock;
+  readonly clock: AgentClock;
   readonly log: CallSideLog;
   readonly config: CallSideConfig;
   readonly pushes: PushSender;
+  /** Gets the call's record when it ends unanswered (an answered call's comes at its BYE). */
+  readonly recorder: CallRecorder;
   /** A branch's 2xx went upstream: the dialog it makes is routed from now on. */
-  readonly onAccepted: (branch: Branch, response: SipResponse) => void;
+  readonly onAccepted: (branch: Branch, response: SipResponse, call: CallSummary) => void;
   /** The INVITE server transaction ended: forget the call. */
   readonly onEnded: () => void;
 }
@@ -57,6 +66,20 @@ export function createCall(deps: CallDeps): Call {
   // RFC 3261 §8.2.6.2: one To tag for every response the agent itself sends to this INVITE.
   const toTag = newTag();
   let state: CallState = CallState.Waking;
+  const startedAt = clock.epochMs();
+  let pushStatus: PushStatus | null = null;
+  const summary = (): CallSummary => ({
+    selector,
+    callId,
+    caller: callerOf(request)?.uri ?? null,
+    startedAt,
+    pushStatus,
+  });
+  /** The record of a call that ends here, unanswered. */
+  const finish = (outcome: CallOutcome): void =>
+    deps.recorder.record(
+      callRecord(summary(), outcome, { answeredAt: null, endedAt: clock.epochMs() }),
+    );
   let timerT1: TimerHandle | undefined;
   let timerT2: TimerHandle | undefined;
   const routerAddress = {
@@ -98,8 +121,10 @@ export function createCall(deps: CallDeps): Call {
   ): void => {
     tx.respond(createUasResponse(request, status, reason, { toTag, headers }));
   };
-  const ringing = (status: PushStatus): void =>
+  const ringing = (status: PushStatus): void => {
+    pushStatus = status;
     respond(180, 'Ringing', [[PUSH_STATUS_HEADER, status]]);
+  };
   const unavailable = (why: WakeFailure): void => {
     log.info({ reason: why }, 'call not answered');
     respond(480, 'Temporarily Unavailable', [[REASON_HEADER, why]]);
@@ -117,6 +142,7 @@ export function createCall(deps: CallDeps): Call {
       fire(CallEvent.TimerT1, () => {
         branches.cancelPending();
         unavailable(WakeFailure.NoResponseFromDevice);
+        finish(CallOutcome.Missed);
       });
     }, config.wakeT1Ms);
   };
@@ -127,6 +153,7 @@ export function createCall(deps: CallDeps): Call {
       fire(CallEvent.TimerT2, () => {
         branches.cancelPending();
         unavailable(WakeFailure.DeviceDidNotAnswer);
+        finish(CallOutcome.Missed);
       });
     }, config.wakeT2Ms);
   };
@@ -144,7 +171,7 @@ export function createCall(deps: CallDeps): Call {
         if (from !== CallState.Accepted) {
           // "first 2xx wins": the other branches are cancelled (§16.7 step 10).
           branches.cancelPending(ANSWERED_ELSEWHERE);
-          deps.onAccepted(branch, response);
+          deps.onAccepted(branch, response, summary());
           log.info({ deviceId: branch.binding.deviceId }, 'call answered');
         }
         relay(response);
@@ -163,6 +190,9 @@ export function createCall(deps: CallDeps): Call {
       fire(CallEvent.Rejected, () => {
         const best = bestResponse(refusals);
         if (best) relay(best);
+        // A device that declines says 486 Busy Here, 600 Busy Everywhere or 603 Decline.
+        const declined = best !== undefined && [486, 600, 603].includes(best.status);
+        finish(declined ? CallOutcome.Rejected : CallOutcome.Failed);
       });
     },
   });
@@ -189,14 +219,21 @@ export function createCall(deps: CallDeps): Call {
     const instance = deps.instance();
     const push = instance && pushRequestFor(PushType.Call, instance, request, config);
     if (!push) {
-      fire(CallEvent.PushFailed, () => unavailable(WakeFailure.NoDevice));
+      fire(CallEvent.PushFailed, () => {
+        unavailable(WakeFailure.NoDevice);
+        finish(CallOutcome.Failed);
+      });
       return;
     }
     ringing(PushStatus.AlertingDevice);
     startT1();
     void pushes.send(push).then((summary) => {
       if (summary.sent) fire(CallEvent.PushSent, () => ringing(PushStatus.PushNotificationSent));
-      else fire(CallEvent.PushFailed, () => unavailable(WakeFailure.PushFailed));
+      else
+        fire(CallEvent.PushFailed, () => {
+          unavailable(WakeFailure.PushFailed);
+          finish(CallOutcome.Failed);
+        });
     });
   };
 
@@ -221,6 +258,7 @@ export function createCall(deps: CallDeps): Call {
       if (tooManyHops(request)) {
         state = CallState.Completed;
         respond(483, 'Too Many Hops');
+        finish(CallOutcome.Failed);
         return;
       }
       const live = deps.liveBindings();
@@ -258,6 +296,7 @@ export function createCall(deps: CallDeps): Call {
         // RFC 3326 §2: the Reason of a CANCEL goes on in the CANCELs the proxy sends.
         branches.cancelPending(reasons.map((r) => ['Reason', r] as const));
         respond(487, 'Request Terminated');
+        finish(elsewhere ? CallOutcome.AnsweredElsewhere : CallOutcome.Cancelled);
         const instance = deps.instance();
         const type = elsewhere ? PushType.AnsweredElsewhere : PushType.MissedCall;
         const push = instance && pushRequestFor(type, instance, request, config);
@@ -268,6 +307,7 @@ export function createCall(deps: CallDeps): Call {
       fire(CallEvent.Stop, () => {
         branches.cancelPending();
         respond(503, 'Service Unavailable');
+        finish(CallOutcome.Failed);
       });
     },
   };

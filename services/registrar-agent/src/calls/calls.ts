@@ -4,8 +4,15 @@
 import { selectorFromUri } from '@sipwake/sip-relay';
 import type { SipRequest } from '@sipwake/sip-parser';
 import { createUasResponse } from '@sipwake/sip-stack';
-import type { Clock, ServerTransaction, TransactionLayer } from '@sipwake/sip-stack';
-import type { CallSideConfig, CallSideLog, DeviceBinding, InstanceDirectory } from '../ports.js';
+import type { ServerTransaction, TransactionLayer } from '@sipwake/sip-stack';
+import type {
+  AgentClock,
+  CallSideConfig,
+  CallSideLog,
+  DeviceBinding,
+  InstanceDirectory,
+} from '../ports.js';
+import type { CallRecorder } from './call-records.js';
 import type { DeviceBindings } from '../device/bindings.js';
 import { createCall, type Call } from './call.js';
 import type { Dialogs } from './dialogs.js';
@@ -14,13 +21,14 @@ import type { PushSender } from './wake-push.js';
 
 export interface CallsOptions {
   readonly layer: TransactionLayer;
-  readonly clock: Clock;
+  readonly clock: AgentClock;
   readonly log: CallSideLog;
   readonly config: CallSideConfig;
   readonly directory: InstanceDirectory;
   readonly bindings: DeviceBindings;
   readonly pushes: PushSender;
   readonly dialogs: Dialogs;
+  readonly recorder: CallRecorder;
 }
 
 export interface Calls {
@@ -75,7 +83,8 @@ export function createCalls(options: CallsOptions): Calls {
         log: options.log,
         config: options.config,
         pushes: options.pushes,
-        onAccepted: (branch, response) => {
+        recorder: options.recorder,
+        onAccepted: (branch, response, summary) => {
           dialogs.record({
             selector,
             callId: call.callId,
@@ -83,6 +92,8 @@ export function createCalls(options: CallsOptions): Calls {
             calleeTag: response.to().tag ?? '',
             deviceTarget: branch.binding.target,
             upstreamTarget: targetOfFlow(tx.flow),
+            call: summary,
+            answeredAt: options.clock.epochMs(),
           });
         },
         onEnded: () => forget(tx, call),

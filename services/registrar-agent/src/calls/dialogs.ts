@@ -4,7 +4,6 @@
 // the responses passed back (§16.7), until the BYE's final response ends the dialog.
 import type { SipRequest } from '@sipwake/sip-parser';
 import type {
-  Clock,
   ClientTransaction,
   Inbound,
   SendTarget,
@@ -13,7 +12,9 @@ import type {
   TransactionLayer,
 } from '@sipwake/sip-stack';
 import { createUasResponse } from '@sipwake/sip-stack';
-import type { CallSideConfig, CallSideLog } from '../ports.js';
+import { CallOutcome } from '@sipwake/contracts';
+import type { AgentClock, CallSideConfig, CallSideLog } from '../ports.js';
+import { callRecord, type CallRecorder, type CallSummary } from './call-records.js';
 import { nextHop } from './next-hop.js';
 import { forwardRequest, relayedResponse, stripOwnRoute, tooManyHops } from './proxy.js';
 
@@ -28,6 +29,10 @@ export interface DialogRecord {
   readonly deviceTarget: SendTarget;
   /** Where the INVITE came from (the upstream proxy, through a router). */
   readonly upstreamTarget: SendTarget;
+  /** The call that made the dialog: its record is written when the dialog ends. */
+  readonly call: CallSummary;
+  /** Wall-clock ms of the 2xx. */
+  readonly answeredAt: number;
 }
 
 export interface Dialogs {
@@ -44,9 +49,11 @@ export interface Dialogs {
 
 export interface DialogsOptions {
   readonly layer: TransactionLayer;
-  readonly clock: Clock;
+  readonly clock: AgentClock;
   readonly log: CallSideLog;
   readonly config: Pick<CallSideConfig, 'publicHost' | 'publicPort'>;
+  /** Gets each answered call's record when its dialog ends (BYE, or forgotten). */
+  readonly recorder: CallRecorder;
   /** A dialog without any request for this long is forgotten (a lost BYE). */
   readonly idleMs: number;
   /** Dialogs kept at once; the oldest goes first. */
@@ -73,6 +80,10 @@ export function createDialogs(options: DialogsOptions): Dialogs {
     if (!entry) return;
     clock.clearTimeout(entry.timer);
     entries.delete(key);
+    const { call, answeredAt } = entry.dialog;
+    options.recorder.record(
+      callRecord(call, CallOutcome.Answered, { answeredAt, endedAt: clock.epochMs() }),
+    );
   };
 
   const touch = (key: string, entry: Entry): void => {
@@ -201,7 +212,14 @@ export function createDialogs(options: DialogsOptions): Dialogs {
     size: () => entries.size,
 
     stop() {
-      for (const entry of entries.values()) clock.clearTimeout(entry.timer);
+      for (const entry of entries.values()) {
+        clock.clearTimeout(entry.timer);
+        // Still up when the agent stops: answered, end unknown.
+        const { call, answeredAt } = entry.dialog;
+        options.recorder.record(
+          callRecord(call, CallOutcome.Answered, { answeredAt, endedAt: null }),
+        );
+      }
       entries.clear();
       reinvites.clear();
     },

@@ -78,6 +78,13 @@ describe('forking and staying in the path', () => {
     expect((await bye).status).toBe(200);
     await expect(deviceDialog.ended).resolves.toMatchObject({ by: 'remote' });
     expect(receivedBy(5090, 'BYE')[0]!.route()).toEqual([]);
+    expect(h.records).toEqual([
+      expect.objectContaining({
+        outcome: 'answered',
+        pushStatus: null,
+        answeredAt: expect.any(Number),
+      }),
+    ]);
   });
 
   it('lets the device hang up through the Record-Route', async () => {
@@ -171,6 +178,7 @@ describe('forking and staying in the path', () => {
     await h.settle();
     expect(invite.finals.map((r) => r.status)).toEqual([487]);
     expect(h.push.requests.map((r) => r.type)).toEqual(['call', 'answered-elsewhere']);
+    expect(h.records.map((r) => r.outcome)).toEqual(['answered-elsewhere']);
   });
 
   it('passes a device refusal back as the best response', async () => {
@@ -180,6 +188,7 @@ describe('forking and staying in the path', () => {
     const invite = sendInvite(caller, h, selector);
     await h.settle();
     expect(invite.finals.map((r) => r.status)).toEqual([603]);
+    expect(h.records.map((r) => r.outcome)).toEqual(['rejected']);
     expect(h.push.requests).toEqual([]);
   });
 

@@ -62,6 +62,19 @@ describe('the INVITE wake flow', () => {
     expect(invite.finals.map((r) => [r.status, r.headers.get('x-sipwake-reason')])).toEqual([
       [480, 'No-Response-From-Device'],
     ]);
+    expect(h.records).toEqual([
+      {
+        selector,
+        callId: invite.request.callId(),
+        direction: 'inbound',
+        caller: 'sip:bob@example.test',
+        startedAt: 1_700_000_000_000,
+        answeredAt: null,
+        endedAt: 1_700_000_000_000 + WAKE_T1_MS,
+        outcome: 'missed',
+        pushStatus: 'Push-Notification-Sent',
+      },
+    ]);
   });
 
   it('says Device-Making-Progress on about-to-answer, stops T1 and answers 480 Device-Did-Not-Answer when T2 runs out', async () => {

@@ -24,6 +24,7 @@ export function wireCallSide(h: Harness, extras: Partial<CallSideExtras> = {}): 
     log: h.log,
     config: h.config,
     nonceSecret: Buffer.alloc(32, 7),
+    callRecorder: { record: (r) => void h.records.push(r) },
     ...extras,
   });
   h.agent.layer.onRequest((tx) => side.handleRequest(tx));

@@ -17,7 +17,7 @@ import type {
   Transport,
   UserAgent,
 } from '@sipwake/sip-stack';
-import type { PushRequest, PushResults } from '@sipwake/contracts';
+import type { CallRecord, PushRequest, PushResults } from '@sipwake/contracts';
 import type { AgentClock, CallSideConfig, CallSideLog, PushClient } from '../../ports.js';
 import { createFakeDirectory, type FakeDirectory } from './fake-directory.js';
 
@@ -45,6 +45,8 @@ export interface Harness {
   readonly agent: Endpoint;
   readonly directory: FakeDirectory;
   readonly push: FakePush;
+  /** Call records the calls side wrote (wireCallSide points its recorder here). */
+  readonly records: CallRecord[];
   readonly config: CallSideConfig;
   readonly log: CallSideLog & { readonly lines: string[] };
   /** A SIP endpoint on 127.0.0.1:port with a user agent whose contact is `sip:<user>@…`. */
@@ -114,6 +116,7 @@ export async function createHarness(): Promise<Harness> {
     agent,
     directory: createFakeDirectory(),
     push,
+    records: [],
     log: silentLog(),
     config: {
       shard: 'shard-a',
