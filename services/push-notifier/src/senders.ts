@@ -75,6 +75,14 @@ export function createSenders(
       onEvent: onEvent(PushProvider.Fcm),
     });
     const tokenUri = config.fcm.tokenUri === '' ? account.tokenUri : config.fcm.tokenUri;
+    if (!URL.canParse(tokenUri) || !tokenUri.startsWith('https://')) {
+      const key = config.fcm.tokenUri === '' ? 'fcm.serviceAccountFile' : 'fcm.tokenUri';
+      throw new PushError(
+        PushErrorCode.ServiceAccountInvalid,
+        `${key}: the token URI is not an https URL`,
+        { key },
+      );
+    }
     const sameOrigin = new URL(tokenUri).origin === new URL(config.fcm.baseUrl).origin;
     const tokenOrigin = sameOrigin
       ? undefined

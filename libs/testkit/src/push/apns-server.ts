@@ -98,6 +98,7 @@ export async function startApnsServer(options: ApnsServerOptions): Promise<ApnsS
   let recorded: ApnsRecordedPush[] = [];
   const seenTokens = new Set<string>();
   const expired = new Set<string>();
+  const verified = new Map<string, Readonly<Record<string, unknown>>>();
 
   /** The provider-token check; a failure answer, or undefined when the token is good. */
   function checkProviderToken(
@@ -121,10 +122,16 @@ export async function startApnsServer(options: ApnsServerOptions): Promise<ApnsS
     }
     const key = keys.get(String(header['kid']));
     if (key === undefined) return error(403, 'InvalidProviderToken', apnsId);
-    const checked = verifyJwt(jwt, 'ES256', key.key);
-    if (!checked.ok) return error(403, 'InvalidProviderToken', apnsId);
-    if (checked.jwt.claims['iss'] !== key.teamId) return error(403, 'InvalidProviderToken', apnsId);
-    const iat = checked.jwt.claims['iat'];
+    // APNs verifies a provider token once and reuses it for the connection; so does this server.
+    let claims = verified.get(jwt);
+    if (claims === undefined) {
+      const checked = verifyJwt(jwt, 'ES256', key.key);
+      if (!checked.ok) return error(403, 'InvalidProviderToken', apnsId);
+      claims = checked.jwt.claims;
+      verified.set(jwt, claims);
+    }
+    if (claims['iss'] !== key.teamId) return error(403, 'InvalidProviderToken', apnsId);
+    const iat = claims['iat'];
     const nowS = Math.floor(Date.now() / 1000);
     if (typeof iat !== 'number' || iat > nowS + 60)
       return error(403, 'InvalidProviderToken', apnsId);
