@@ -1,8 +1,9 @@
 // The registrar-agent of one shard: one transaction layer over one transport; the directory
 // loaded from the state-persister and kept current from the shard subjects; the registration
-// manager keeping upstream bindings; the checkpointer; every incoming request handed to the
-// calls side. stop(): stop scheduling → stop taking bus messages → stop the calls side → stop
-// the transaction layer (REGISTERs in flight end) → flush checkpoints → stop the transport.
+// manager keeping upstream bindings; the expiry of instances nobody hears from; the checkpointer;
+// every incoming request handed to the calls side. stop(): stop scheduling and expiring → stop
+// taking bus messages → stop the calls side → stop the transaction layer (REGISTERs in flight
+// end) → flush checkpoints → stop the transport.
 import type { Bus } from '@sipwake/bus';
 import type { InstanceState } from '@sipwake/contracts';
 import type { KeyRing } from '@sipwake/secrets';
@@ -18,6 +19,9 @@ import { createFeed } from './directory/feed.js';
 import type { Feed } from './directory/feed.js';
 import { createLoader } from './directory/loader.js';
 import { AgentError, AgentErrorCode } from './errors.js';
+import { createExpiryStore } from './expiry/expire-request.js';
+import { createExpiry } from './expiry/expiry.js';
+import type { Expiry, ExpiryStats } from './expiry/expiry.js';
 import type { AgentClock, CallSide, CallSideDeps, CallSideLog } from './ports.js';
 import { createPushClient } from './push/push-client.js';
 import { createRegistrationManager } from './registration/manager.js';
@@ -55,6 +59,7 @@ export interface AgentStats {
   readonly registrationsFailed: Readonly<Record<string, number>>;
   readonly pendingRegistrations: number;
   readonly checkpoint: CheckpointStats;
+  readonly expiry: ExpiryStats;
 }
 
 export interface RegistrarAgent {
@@ -86,6 +91,16 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
     requestTimeoutMs: config.busRequestTimeoutMs,
     maxPendingRows: config.checkpointMaxPendingRows,
     log: log.child({ layer: 'checkpoint' }),
+  });
+  const pushClient = createPushClient({ bus, timeoutMs: config.busRequestTimeoutMs });
+  const expiry: Expiry = createExpiry({
+    directory,
+    clock,
+    settings: config,
+    store: createExpiryStore({ bus, timeoutMs: config.busRequestTimeoutMs }),
+    reload: (selector) => loader.one(selector),
+    push: pushClient,
+    log: log.child({ layer: 'expiry' }),
   });
   let sent = 0;
   const failed: Record<string, number> = {};
@@ -123,6 +138,7 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
     registrationsFailed: { ...failed },
     pendingRegistrations: manager?.pending() ?? 0,
     checkpoint: checkpointer.stats(),
+    expiry: expiry.stats(),
   });
 
   const dispatch = (l: TransactionLayer): void => {
@@ -152,7 +168,6 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         log: log.child({ layer: 'transaction' }),
         ...(deps.sentBy === undefined ? {} : { sentBy: () => deps.sentBy }),
       });
-      const pushClient = createPushClient({ bus, timeoutMs: config.busRequestTimeoutMs });
       callSide = deps.createCallSide?.({
         layer,
         directory,
@@ -192,6 +207,7 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         ...(deps.random === undefined ? {} : { random: deps.random }),
       });
       manager.start();
+      expiry.start();
       unobserve = deps.metrics?.observeInstances(() =>
         Object.entries(stats().byState).map(([state, count]) => ({
           state,
@@ -206,6 +222,7 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         phase = 'stopped';
         if (!wasStarted) return;
         manager?.stop();
+        await expiry.stop();
         await feed?.stop();
         await callSide?.stop();
         layer?.stop();

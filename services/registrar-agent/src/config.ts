@@ -159,7 +159,22 @@ export const configSchema = Type.Object({
     }),
   }),
   expiry: Type.Object({
-    maxAgeMs: ms(7 * 24 * 3_600_000, 'an instance not seen by any device this long is dropped'),
+    maxAgeMs: ms(
+      7 * 24 * 3_600_000,
+      'an instance not heard from this long is unregistered and deleted',
+    ),
+    warningsBeforeMs: Type.Array(Type.Integer({ minimum: 1 }), {
+      maxItems: 8,
+      default: [43_200_000, 3_600_000],
+      description: 'warning pushes this long before the end, longest first',
+    }),
+    retryMs: ms(60_000, 'wait before an unanswered expiry request is sent again'),
+    concurrency: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 16,
+      description: 'expiry requests in flight at most',
+    }),
   }),
 });
 export type AgentConfigFile = Static<typeof configSchema>;
@@ -183,6 +198,9 @@ export interface AgentSettings extends CallSideConfig {
   readonly checkpointMaxPendingRows: number;
   readonly loadPageInstances: number;
   readonly maxAgeMs: number;
+  readonly warningsBeforeMs: readonly number[];
+  readonly expiryRetryMs: number;
+  readonly expiryConcurrency: number;
 }
 
 /** The defaults of every setting, for tests and the embedded default. */
@@ -213,6 +231,9 @@ export const settingsDefaults: Omit<AgentSettings, 'shard'> = Object.freeze({
   checkpointMaxPendingRows: 100_000,
   loadPageInstances: 500,
   maxAgeMs: 7 * 24 * 3_600_000,
+  warningsBeforeMs: [43_200_000, 3_600_000],
+  expiryRetryMs: 60_000,
+  expiryConcurrency: 16,
 });
 
 export function settingsOf(config: AgentConfigFile): AgentSettings {
@@ -244,5 +265,8 @@ export function settingsOf(config: AgentConfigFile): AgentSettings {
     checkpointMaxPendingRows: config.checkpoint.maxPendingRows,
     loadPageInstances: config.load.pageInstances,
     maxAgeMs: config.expiry.maxAgeMs,
+    warningsBeforeMs: Object.freeze([...config.expiry.warningsBeforeMs]),
+    expiryRetryMs: config.expiry.retryMs,
+    expiryConcurrency: config.expiry.concurrency,
   });
 }

@@ -16,6 +16,8 @@ export const AgentErrorCode = {
   BadSettings: 'BAD_SETTINGS',
   /** The agent was asked to start twice, or to work after stop(). */
   NotRunning: 'NOT_RUNNING',
+  /** An expiry (the delete of an instance nobody heard from) was not answered; it is retried. */
+  ExpireFailed: 'EXPIRE_FAILED',
 } as const;
 export type AgentErrorCode = (typeof AgentErrorCode)[keyof typeof AgentErrorCode];
 
