@@ -1,4 +1,4 @@
-// The router's settings, read by main.ts through @sipwake/config (SIPWAKE_* variables or YAML),
+// The router's settings, read by the sipwake process through @sipwake/config (SIPWAKE_* variables or YAML),
 // validated once and frozen; `settingsOf` turns them into the flat `RouterSettings` it runs on.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
@@ -9,22 +9,6 @@ const ms = (defaultMs: number, description: string, minimum = 1) =>
   Type.Integer({ minimum, default: defaultMs, description });
 
 export const configSchema = Type.Object({
-  bus: Type.Object({
-    url: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL' }),
-  }),
-  log: Type.Object({
-    level: Type.Union(
-      [
-        Type.Literal('trace'),
-        Type.Literal('debug'),
-        Type.Literal('info'),
-        Type.Literal('warn'),
-        Type.Literal('error'),
-        Type.Literal('fatal'),
-      ],
-      { default: 'info', description: 'log level' },
-    ),
-  }),
   router: Type.Object({
     id: Type.String({
       pattern: '^([A-Za-z0-9_-]{1,64})?$',
@@ -70,26 +54,10 @@ export const configSchema = Type.Object({
   shutdown: Type.Object({
     graceMs: ms(1_000, 'on stop: time new requests get 503 before the listeners close', 0),
   }),
-  metrics: Type.Object({
-    port: Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      default: 9464,
-      description: 'Prometheus `/metrics` port (0 = none)',
-    }),
-  }),
-  tracing: Type.Object({
-    sampleRatio: Type.Number({
-      minimum: 0,
-      maximum: 1,
-      default: 0.1,
-      description: 'ratio of new traces sampled (OTEL_EXPORTER_OTLP_ENDPOINT sets the collector)',
-    }),
-  }),
 });
 export type RouterConfigFile = Static<typeof configSchema>;
 
-/** The flat settings of a config; `routerId` and the TLS material come from main.ts. */
+/** The flat settings of a config; `routerId` and the TLS material come from service.ts. */
 export function settingsOf(
   config: RouterConfigFile,
   routerId: string,

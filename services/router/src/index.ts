@@ -5,6 +5,7 @@ export type { Router, RouterDeps, RouterLog, RouterStopReason } from './types.js
 export { settingsDefaults } from './settings.js';
 export type { RouterSettings } from './settings.js';
 export { configSchema, settingsOf } from './config.js';
+export { routerService } from './service.js';
 export type { RouterConfigFile } from './config.js';
 export { parseListen } from './listen.js';
 export { createRouterMetrics, noMetrics, RouterMetricName } from './metrics.js';
