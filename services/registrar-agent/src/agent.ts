@@ -89,7 +89,10 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
     intervalMs: config.checkpointIntervalMs,
     retryMs: config.checkpointRetryMs,
     requestTimeoutMs: config.busRequestTimeoutMs,
-    maxPendingRows: config.checkpointMaxPendingRows,
+    retryMaxMs: config.checkpointRetryMaxMs,
+    maxUnackedBatches: config.checkpointMaxUnackedBatches,
+    warnPendingRows: config.checkpointWarnPendingRows,
+    ...(deps.random === undefined ? {} : { random: deps.random }),
     log: log.child({ layer: 'checkpoint' }),
   });
   const pushClient = createPushClient({ bus, timeoutMs: config.busRequestTimeoutMs });

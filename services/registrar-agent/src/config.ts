@@ -135,11 +135,18 @@ export const configSchema = Type.Object({
       description: 'most rows in one checkpoint batch',
     }),
     intervalMs: ms(1_000, 'how long a changed row waits to be batched'),
-    retryMs: ms(5_000, 'wait before an unacknowledged batch is sent again'),
-    maxPendingRows: Type.Integer({
+    retryMs: ms(5_000, 'first wait before unacknowledged batches are sent again (doubles)'),
+    retryMaxMs: ms(60_000, 'longest wait between resends of unacknowledged batches'),
+    maxUnackedBatches: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 8,
+      description: 'batches sent and not yet acknowledged at most (more rows wait, coalescing)',
+    }),
+    warnPendingRows: Type.Integer({
       minimum: 1,
       default: 100_000,
-      description: 'rows kept waiting for a commit at most (older versions coalesce)',
+      description: 'a checkpoint backlog above this many rows is logged (nothing is dropped)',
     }),
   }),
   load: Type.Object({
@@ -195,7 +202,9 @@ export interface AgentSettings extends CallSideConfig {
   readonly checkpointMaxBatchRows: number;
   readonly checkpointIntervalMs: number;
   readonly checkpointRetryMs: number;
-  readonly checkpointMaxPendingRows: number;
+  readonly checkpointRetryMaxMs: number;
+  readonly checkpointMaxUnackedBatches: number;
+  readonly checkpointWarnPendingRows: number;
   readonly loadPageInstances: number;
   readonly maxAgeMs: number;
   readonly warningsBeforeMs: readonly number[];
@@ -228,7 +237,9 @@ export const settingsDefaults: Omit<AgentSettings, 'shard'> = Object.freeze({
   checkpointMaxBatchRows: 500,
   checkpointIntervalMs: 1_000,
   checkpointRetryMs: 5_000,
-  checkpointMaxPendingRows: 100_000,
+  checkpointRetryMaxMs: 60_000,
+  checkpointMaxUnackedBatches: 8,
+  checkpointWarnPendingRows: 100_000,
   loadPageInstances: 500,
   maxAgeMs: 7 * 24 * 3_600_000,
   warningsBeforeMs: [43_200_000, 3_600_000],
@@ -262,7 +273,9 @@ export function settingsOf(config: AgentConfigFile): AgentSettings {
     checkpointMaxBatchRows: config.checkpoint.maxBatchRows,
     checkpointIntervalMs: config.checkpoint.intervalMs,
     checkpointRetryMs: config.checkpoint.retryMs,
-    checkpointMaxPendingRows: config.checkpoint.maxPendingRows,
+    checkpointRetryMaxMs: config.checkpoint.retryMaxMs,
+    checkpointMaxUnackedBatches: config.checkpoint.maxUnackedBatches,
+    checkpointWarnPendingRows: config.checkpoint.warnPendingRows,
     loadPageInstances: config.load.pageInstances,
     maxAgeMs: config.expiry.maxAgeMs,
     warningsBeforeMs: Object.freeze([...config.expiry.warningsBeforeMs]),

@@ -1,10 +1,11 @@
-// The checkpointer on the in-process bus against a persister stand-in, on a manual clock.
+// The checkpointer on the in-process bus against a persister stand-in, on a manual clock:
+// coalescing, resends with the same batch, no row dropped, the backlog, the back-off.
 import { createInProcessBus } from '@sipwake/bus';
 import type { Bus } from '@sipwake/bus';
 import type { CheckpointRow } from '@sipwake/contracts';
 import { manualAgentClock } from '../clock.js';
 import { createCheckpointer } from './checkpointer.js';
-import type { Checkpointer } from './checkpointer.js';
+import type { Checkpointer, CheckpointerOptions } from './checkpointer.js';
 import { startFakePersister } from './test-support/fake-persister.js';
 import type { FakePersister } from './test-support/fake-persister.js';
 
@@ -25,22 +26,37 @@ describe('checkpointer', () => {
   let checkpointer: Checkpointer;
   const clock = manualAgentClock();
   let ids = 0;
-
-  beforeEach(() => {
-    bus = createInProcessBus();
-    persister = startFakePersister(bus);
-    checkpointer = createCheckpointer({
+  const warnings: string[] = [];
+  const make = (over: Partial<CheckpointerOptions> = {}): Checkpointer =>
+    createCheckpointer({
       bus,
       clock,
       shard: 'shard-a',
       maxBatchRows: 2,
       intervalMs: 1000,
       retryMs: 5000,
+      retryMaxMs: 12_000,
+      maxUnackedBatches: 8,
+      warnPendingRows: 5,
       requestTimeoutMs: 1000,
-      maxPendingRows: 4,
-      log: { debug() {}, warn() {} },
+      log: { debug() {}, info() {}, warn: (_f, message) => warnings.push(message) },
       newBatchId: () => `batch-${++ids}`,
+      random: () => 0.5,
+      ...over,
     });
+  const tick = async (ms: number): Promise<void> => {
+    clock.advance(ms);
+    for (let i = 0; i < 5; i++) {
+      await bus.flush();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  beforeEach(() => {
+    bus = createInProcessBus();
+    persister = startFakePersister(bus);
+    warnings.length = 0;
+    checkpointer = make();
   });
   afterEach(async () => {
     checkpointer.stop();
@@ -81,14 +97,61 @@ describe('checkpointer', () => {
     expect(checkpointer.stats()).toMatchObject({ unackedBatches: 0, failedSends: 2 });
   });
 
-  it('keeps at most maxPendingRows rows waiting, dropping the oldest queued', async () => {
-    for (let n = 1; n <= 6; n++) checkpointer.add(row(n, 1));
-    expect(checkpointer.stats()).toMatchObject({ queuedRows: 4, droppedRows: 2 });
-    await checkpointer.flush();
-    const selectors = persister.batches.flatMap((b) =>
-      b.rows.map((r) => Number(`0x${r.selector}`)),
-    );
-    expect(selectors).toEqual([3, 4, 5, 6]);
+  it('drops nothing while the persister is away; the backlog stays one row per selector', async () => {
+    checkpointer.stop();
+    checkpointer = make({ maxUnackedBatches: 1 });
+    persister.failNext = 1_000;
+    for (let version = 1; version <= 20; version++) {
+      for (let n = 1; n <= 6; n++) checkpointer.add(row(n, version));
+      expect(await checkpointer.flush()).toBe(false);
+      // One batch of 2 cut and kept; newer rows of every selector wait queued, coalesced.
+      const queuedRows = version === 1 ? 4 : 6;
+      expect(checkpointer.stats()).toMatchObject({
+        unackedBatches: 1,
+        unackedRows: 2,
+        queuedRows,
+        pendingRows: queuedRows + 2,
+      });
+    }
+    expect(new Set(persister.batches.map((b) => b.batchId)).size).toBe(1);
+    expect(warnings).toContain('checkpoint backlog is growing');
+    persister.failNext = 0;
+    expect(await checkpointer.flush()).toBe(true);
+    const stored = [...Array(6).keys()].map((i) => {
+      const selector = (i + 1).toString(16).padStart(40, '0');
+      return persister.batches
+        .flatMap((b) => b.rows)
+        .filter((r) => r.selector === selector)
+        .map((r) => r.version)
+        .pop();
+    });
+    expect(stored).toEqual([20, 20, 20, 20, 20, 20]);
+    expect(checkpointer.stats()).toMatchObject({ pendingRows: 0, oldestPendingMs: 0 });
+  });
+
+  it('shows how long the oldest uncommitted row has waited', async () => {
+    persister.failNext = 1;
+    checkpointer.add(row(1, 1));
+    await tick(1000);
+    checkpointer.add(row(2, 1));
+    await tick(500);
+    expect(checkpointer.stats()).toMatchObject({ pendingRows: 2, oldestPendingMs: 1500 });
+  });
+
+  it('resends with a doubling, jittered back-off up to retryMaxMs, and resets it on commit', async () => {
+    persister.failNext = 4;
+    checkpointer.add(row(9, 1));
+    await tick(1000);
+    expect(persister.batches).toHaveLength(1);
+    // random 0.5: three quarters of 5 s, 10 s, then of the 12 s cap.
+    for (const wait of [3750, 7500, 9000, 9000]) {
+      await tick(wait - 1);
+      const before = persister.batches.length;
+      await tick(1);
+      expect(persister.batches.length).toBe(before + 1);
+    }
+    expect(checkpointer.stats()).toMatchObject({ unackedBatches: 0, failuresInRow: 0 });
+    expect(persister.batches.every((b) => b.batchId === persister.batches[0]!.batchId)).toBe(true);
   });
 
   it('sends on its own after the interval, and retries after retryMs', async () => {

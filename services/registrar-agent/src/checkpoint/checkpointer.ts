@@ -1,7 +1,11 @@
 // Checkpoints of registration state: rows coalesce by selector (the newest version wins), go out
 // in CheckpointBatch requests on the checkpoint subject, and count as written only when the
-// state-persister's reply says the batch committed. A batch not acknowledged is kept and sent
-// again with the same batchId and the same rows (so the same versions), until it is.
+// state-persister's reply says the batch committed. Nothing is ever dropped ("no lost state"):
+// a batch not acknowledged is kept and sent again with the same batchId and the same rows (so
+// the same versions), after a back-off with jitter, until it is. While batches wait, new rows
+// stay queued and coalesce, and at most `maxUnackedBatches` batches are cut: so what waits is
+// bounded by those batches plus one row per instance of the shard, however long the
+// persister is away.
 import type { Bus } from '@sipwake/bus';
 import {
   CheckpointAck,
@@ -15,9 +19,11 @@ import type { Clock, TimerHandle } from '@sipwake/sip-stack';
 import { injectTraceContext } from '@sipwake/telemetry';
 import { randomUUID } from 'node:crypto';
 import { AgentError, AgentErrorCode } from '../errors.js';
+import { backoffMs } from '../registration/backoff.js';
 
 export interface CheckpointerLog {
   debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
 }
 
@@ -28,50 +34,76 @@ export interface CheckpointerOptions {
   readonly maxBatchRows: number;
   /** How long a changed row waits to be batched with others. */
   readonly intervalMs: number;
-  /** Wait before an unacknowledged batch is sent again. */
+  /** First wait before unacknowledged batches are sent again; doubles per failure in a row. */
   readonly retryMs: number;
+  /** Longest wait between resends. */
+  readonly retryMaxMs: number;
+  /** Batches cut and not yet acknowledged at most; further rows wait queued (coalescing). */
+  readonly maxUnackedBatches: number;
   readonly requestTimeoutMs: number;
-  /** Rows waiting (queued and in unacknowledged batches) at most; the oldest queued are dropped. */
-  readonly maxPendingRows: number;
+  /** A backlog (rows not committed) above this is logged as a warning; nothing is dropped. */
+  readonly warnPendingRows: number;
   readonly log: CheckpointerLog;
   readonly newBatchId?: () => string;
+  /** 0 ≤ random() < 1 for the back-off jitter; default Math.random. */
+  readonly random?: () => number;
 }
 
 export interface CheckpointStats {
+  /** Rows waiting to be cut into a batch (one per selector at most). */
   readonly queuedRows: number;
   readonly unackedBatches: number;
+  /** Rows in unacknowledged batches. */
+  readonly unackedRows: number;
+  /** The backlog: rows not yet committed (queued + unacknowledged). */
+  readonly pendingRows: number;
+  /** How long the oldest uncommitted row has waited (ms), 0 when none waits. */
+  readonly oldestPendingMs: number;
   readonly committedBatches: number;
   readonly failedSends: number;
-  readonly droppedRows: number;
+  /** Failed sends since the last commit (drives the back-off). */
+  readonly failuresInRow: number;
 }
 
 export interface Checkpointer {
   /** Queues the row; a queued row of the same selector with a lower version is replaced. */
   add(row: CheckpointRow): void;
-  /** Sends what is queued and resends what is unacknowledged, once; true when all committed. */
+  /**
+   * Sends what is queued and what is unacknowledged until all is committed or a send fails;
+   * true when all committed.
+   */
   flush(): Promise<boolean>;
   stats(): CheckpointStats;
   /** Clears the timer. Rows not committed stay unwritten (call flush() first). Idempotent. */
   stop(): void;
 }
 
+interface Queued {
+  readonly row: CheckpointRow;
+  /** When a row of this selector started waiting (kept when a newer row replaces it). */
+  readonly since: number;
+}
+
 interface Batch {
   readonly batch: CheckpointBatch;
-  sending: boolean;
+  readonly since: number;
+  sending: Promise<boolean> | undefined;
 }
 
 export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   const { bus, clock, log } = options;
   const newBatchId = options.newBatchId ?? randomUUID;
-  const queued = new Map<string, CheckpointRow>();
+  const queued = new Map<string, Queued>();
   const unacked: Batch[] = [];
   let timer: TimerHandle | undefined;
   let stopped = false;
   let committedBatches = 0;
   let failedSends = 0;
-  let droppedRows = 0;
+  let failuresInRow = 0;
+  let warned = false;
 
   const unackedRows = (): number => unacked.reduce((n, b) => n + b.batch.rows.length, 0);
+  const pendingRows = (): number => queued.size + unackedRows();
 
   const arm = (delayMs: number): void => {
     if (stopped || timer !== undefined) return;
@@ -81,9 +113,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     }, delayMs);
   };
 
-  const send = async (entry: Batch): Promise<boolean> => {
-    if (entry.sending) return false;
-    entry.sending = true;
+  const sendOnce = async (entry: Batch): Promise<boolean> => {
     try {
       const data = encodeMessage(CheckpointBatch, entry.batch, {
         subject: subjects.stateCheckpoint,
@@ -104,67 +134,111 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       const index = unacked.indexOf(entry);
       if (index >= 0) unacked.splice(index, 1);
       committedBatches += 1;
+      failuresInRow = 0;
       return true;
     } catch (error) {
       failedSends += 1;
+      failuresInRow += 1;
       log.warn(
-        { batchId: entry.batch.batchId, rows: entry.batch.rows.length, err: error },
+        { batchId: entry.batch.batchId, rows: entry.batch.rows.length, failuresInRow, err: error },
         'checkpoint batch not committed; kept to send again',
       );
       return false;
-    } finally {
-      entry.sending = false;
     }
   };
+  /** One send of a batch at a time: a flush during a send waits for that send. */
+  const send = (entry: Batch): Promise<boolean> => {
+    entry.sending ??= sendOnce(entry).finally(() => (entry.sending = undefined));
+    return entry.sending;
+  };
 
-  /** Moves queued rows into new batches (at most maxBatchRows each). */
+  /** Moves queued rows, oldest first, into new batches while the window has room. */
   const cut = (): void => {
-    while (queued.size > 0) {
+    while (queued.size > 0 && unacked.length < options.maxUnackedBatches) {
       const rows: CheckpointRow[] = [];
-      for (const [selector, row] of queued) {
-        rows.push(row);
+      let since = Infinity;
+      for (const [selector, entry] of queued) {
+        rows.push(entry.row);
+        since = Math.min(since, entry.since);
         queued.delete(selector);
         if (rows.length >= options.maxBatchRows) break;
       }
-      unacked.push({
-        batch: { shard: options.shard, batchId: newBatchId(), rows },
-        sending: false,
-      });
+      const batch = { shard: options.shard, batchId: newBatchId(), rows };
+      unacked.push({ batch, since, sending: undefined });
     }
   };
 
-  const tick = async (): Promise<boolean> => {
+  const watchBacklog = (): void => {
+    const pending = pendingRows();
+    if (!warned && pending > options.warnPendingRows) {
+      warned = true;
+      log.warn({ pendingRows: pending, failuresInRow }, 'checkpoint backlog is growing');
+    } else if (warned && pending === 0) {
+      warned = false;
+      log.info({ committedBatches }, 'checkpoint backlog written');
+    }
+  };
+
+  /** Cuts and sends one window; true when every send of it committed. */
+  const round = async (): Promise<boolean> => {
     cut();
     const results = await Promise.all(unacked.slice().map((b) => send(b)));
-    const done = results.every(Boolean) && unacked.length === 0 && queued.size === 0;
-    if (unacked.length > 0) arm(options.retryMs);
-    else if (queued.size > 0) arm(options.intervalMs);
-    return done;
+    return results.every(Boolean);
   };
+
+  const tick = async (): Promise<boolean> => {
+    const ok = await round();
+    watchBacklog();
+    if (unacked.length > 0 || !ok) {
+      arm(backoffMs(failuresInRow, backoffOptions()));
+    } else if (queued.size > 0) {
+      // The window was full: the next batches go at once, the rows are already due.
+      arm(0);
+    }
+    return ok && unacked.length === 0 && queued.size === 0;
+  };
+  const backoffOptions = () => ({
+    minMs: options.retryMs,
+    maxMs: options.retryMaxMs,
+    ...(options.random === undefined ? {} : { random: options.random }),
+  });
 
   return {
     add(row) {
       const held = queued.get(row.selector);
-      if (held && held.version > row.version) return;
-      queued.delete(row.selector); // re-insert: the map keeps insertion order, oldest first
-      queued.set(row.selector, row);
-      // Bounded: when too much waits (the persister is away), the oldest queued rows go; each
-      // selector's newest state is kept while it fits.
-      while (queued.size > 0 && queued.size + unackedRows() > options.maxPendingRows) {
-        const oldest = queued.keys().next().value as string;
-        queued.delete(oldest);
-        droppedRows += 1;
-      }
+      if (held && held.row.version > row.version) return;
+      // A replaced row keeps its place: the map stays in order of waiting, oldest first.
+      queued.set(row.selector, { row, since: held?.since ?? clock.now() });
       arm(options.intervalMs);
     },
-    flush: () => tick(),
-    stats: () => ({
-      queuedRows: queued.size,
-      unackedBatches: unacked.length,
-      committedBatches,
-      failedSends,
-      droppedRows,
-    }),
+    async flush() {
+      // Bounded: each round commits a window or stops at the first failure.
+      const rounds = Math.ceil(pendingRows() / options.maxBatchRows) + options.maxUnackedBatches;
+      for (let n = 0; n <= rounds; n++) {
+        if (!(await round())) break;
+        if (unacked.length === 0 && queued.size === 0) break;
+      }
+      watchBacklog();
+      return unacked.length === 0 && queued.size === 0;
+    },
+    stats() {
+      const now = clock.now();
+      const first = queued.values().next();
+      const oldest = Math.min(
+        first.done === true ? Infinity : first.value.since,
+        ...unacked.map((b) => b.since),
+      );
+      return {
+        queuedRows: queued.size,
+        unackedBatches: unacked.length,
+        unackedRows: unackedRows(),
+        pendingRows: pendingRows(),
+        oldestPendingMs: oldest === Infinity ? 0 : Math.max(0, now - oldest),
+        committedBatches,
+        failedSends,
+        failuresInRow,
+      };
+    },
     stop() {
       stopped = true;
       clock.clearTimeout(timer);
