@@ -1,4 +1,4 @@
-// The service's settings, read by main.ts through @sipwake/config (SIPWAKE_* variables or YAML).
+// The service's settings, read by the sipwake process through @sipwake/config (SIPWAKE_* variables or YAML).
 // A provider whose key file is left empty is off: its devices get `provider-error`.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
@@ -6,30 +6,6 @@ import type { Static } from '@sinclair/typebox';
 const file = (description: string) => Type.String({ default: '', description });
 
 export const configSchema = Type.Object({
-  bus: Type.Object({
-    url: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL' }),
-  }),
-  log: Type.Object({
-    level: Type.Union(
-      [
-        Type.Literal('trace'),
-        Type.Literal('debug'),
-        Type.Literal('info'),
-        Type.Literal('warn'),
-        Type.Literal('error'),
-        Type.Literal('fatal'),
-      ],
-      { default: 'info', description: 'log level' },
-    ),
-  }),
-  metrics: Type.Object({
-    port: Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      default: 0,
-      description: 'serve Prometheus `/metrics` on this port (0: off)',
-    }),
-  }),
   apns: Type.Object({
     baseUrl: Type.String({
       default: 'https://api.push.apple.com',

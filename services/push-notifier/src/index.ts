@@ -3,6 +3,7 @@
 export { createPushNotifier } from './notifier.js';
 export type { PushLog, PushNotifier, PushNotifierOptions, PushNotifierStats } from './types.js';
 export { configSchema } from './config.js';
+export { pushNotifierService } from './service.js';
 export type { PushNotifierConfig } from './config.js';
 export { ProviderError, PushError, PushErrorCode } from './errors.js';
 export type { ProviderErrorFields, PushErrorOptions } from './errors.js';
