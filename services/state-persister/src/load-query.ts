@@ -24,10 +24,15 @@ SELECT i.selector, i.version, i.mode, i.username, i.auth_username, i.domain, i.r
        r.status, r.call_id, r.cseq, r.last_code, r.version AS registration_version,
        round(extract(epoch FROM r.expires_at) * 1000)::bigint AS expires_at_ms,
        round(extract(epoch FROM r.last_at) * 1000)::bigint AS last_at_ms
-FROM instances i LEFT JOIN registrations r ON r.selector = i.selector
-WHERE i.selector >= $1 AND i.selector < $2 AND i.selector > $3
-ORDER BY i.selector
-LIMIT $4`;
+FROM (SELECT * FROM instances
+      WHERE selector >= $1 AND selector < $2 AND selector > $3
+      ORDER BY selector
+      LIMIT $4) i
+-- One primary-key lookup per instance of the page, never a hash of every registration (which
+-- a plain LEFT JOIN gets once the table is large). LIMIT 1 keeps the planner from pulling the
+-- subquery up into such a join.
+LEFT JOIN LATERAL (SELECT * FROM registrations WHERE selector = i.selector LIMIT 1) r ON true
+ORDER BY i.selector`;
 
 const DEVICES = `
 SELECT selector, device_id, app_id, platform, push_provider, push_token, voip_token, topic,
