@@ -6,8 +6,24 @@ export { configSchema } from './config.js';
 export type { RegistrationApiConfig } from './config.js';
 export { ApiError, ApiErrorCode, ApiErrorStatus } from './errors.js';
 export type { ApiErrorOptions } from './errors.js';
+export { loadTls, TLS_CERT_VARIABLE, TLS_KEY_VARIABLE } from './tls.js';
+export type { TlsCredentials, TlsFileSettings } from './tls.js';
+export {
+  AdminInstance,
+  AdminInstancesQuery,
+  AdminInstancesReply,
+  AdminStatsReply,
+} from './admin-schemas.js';
 export {
   AccountBody,
+  AccountPatch,
+  AckBody,
+  AckReply,
+  InstancePatchBody,
+  MessagesQuery,
+  MessagesReply,
+  MessageView,
+  ProgressBody,
   DeviceBody,
   DevicePutBody,
   ErrorBody,
@@ -16,4 +32,11 @@ export {
   InstanceView,
   PresenceBody,
 } from './schemas.js';
-export { bearerToken, hashToken, newInstanceToken, tokenMatches } from './token.js';
+export {
+  adminTokenMatches,
+  bearerCredentials,
+  bearerToken,
+  hashToken,
+  newInstanceToken,
+  tokenMatches,
+} from './token.js';
