@@ -48,6 +48,7 @@ export function createFeed(options: FeedOptions): Feed {
   const reload = async (change: InstanceChange): Promise<void> => {
     const { selector } = change;
     if (change.change === 'removed') {
+      if (announced.get(selector) === change.version) announced.delete(selector);
       if (directory.remove(selector)) log.debug({ selector }, 'instance removed');
       return;
     }
