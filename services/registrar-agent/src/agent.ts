@@ -8,8 +8,16 @@ import type { Bus } from '@sipwake/bus';
 import type { InstanceState } from '@sipwake/contracts';
 import type { KeyRing } from '@sipwake/secrets';
 import { createUasResponse, createTransactionLayer } from '@sipwake/sip-stack';
-import type { SentBy, ServerLocator, Transport, TransactionLayer } from '@sipwake/sip-stack';
+import type {
+  SentBy,
+  ServerLocator,
+  Transport,
+  TransactionLayer,
+  TransportProtocol,
+} from '@sipwake/sip-stack';
+import { injectTraceContext } from '@sipwake/telemetry';
 import type { SipwakeMetrics, Tracing } from '@sipwake/telemetry';
+import type { CallSideExtras } from './calls/call-side.js';
 import { createCheckpointer } from './checkpoint/checkpointer.js';
 import type { Checkpointer, CheckpointStats } from './checkpoint/checkpointer.js';
 import type { AgentSettings } from './config.js';
@@ -39,7 +47,7 @@ export interface RegistrarAgentDeps {
   readonly log: CallSideLog;
   readonly config: AgentSettings;
   /** The calls side; without it requests are answered 480 (OPTIONS 200). */
-  readonly createCallSide?: (deps: CallSideDeps) => CallSide;
+  readonly createCallSide?: (deps: CallSideDeps & Partial<CallSideExtras>) => CallSide;
   /** RFC 3263 for registrar names; without it only IP-literal registrars are reachable. */
   readonly locator?: ServerLocator;
   /** Overrides how registrar URIs become targets (tests). */
@@ -178,6 +186,10 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         clock,
         log: log.child({ side: 'calls' }),
         config,
+        // MESSAGE store, dead tokens and call records go to the state-persister over the bus.
+        bus,
+        busRequestTimeoutMs: config.busRequestTimeoutMs,
+        busHeaders: () => injectTraceContext({}),
       });
       dispatch(layer);
       // Subscribe before loading, so that no change made during the load is missed (a load
@@ -206,6 +218,7 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         log: log.child({ layer: 'registration' }),
         checkpoint: (row) => checkpointer.add(row),
         onOutcome,
+        sentBy: (protocol) => deps.sentBy ?? listenerOf(deps.transport, protocol),
         ...(deps.tracing === undefined ? {} : { tracing: deps.tracing }),
         ...(deps.random === undefined ? {} : { random: deps.random }),
       });
@@ -240,4 +253,12 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
       return stopping;
     },
   };
+}
+
+/** The transport's own address for `protocol` (the routers' under the relay transport). */
+function listenerOf(transport: Transport, protocol: TransportProtocol): SentBy | undefined {
+  const listener = transport
+    .listening()
+    .find((l) => l.protocol === protocol && l.address !== '0.0.0.0' && l.address !== '::');
+  return listener && { host: listener.address, port: listener.port };
 }
