@@ -49,28 +49,19 @@ describe('sipwake command line', () => {
     await expect(runCommand(['fly'], {}, io())).rejects.toThrow(CliError);
   });
 
-  it('starts on the configured listener and stops', async () => {
-    const streams = io();
-    const result = await runCommand(
-      ['start'],
-      { SIPWAKE_SIP_LISTEN: 'udp:127.0.0.1:0,tcp:127.0.0.1:0' },
-      streams,
+  it('refuses to start with a SIPWAKE_ variable no service reads, naming it', async () => {
+    await expect(runCommand(['start'], { SIPWAKE_ROUTR_ID: 'r1' }, io())).rejects.toThrow(
+      /SIPWAKE_ROUTR_ID/,
     );
-    if (!('stop' in result)) throw new Error('start must return a stop function');
-    await result.stop();
-    const started = streams
-      .text()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { msg: string; listening?: string[] })
-      .find((line) => line.msg === 'sipwake SIP endpoint listening');
-    expect(started?.listening).toHaveLength(2);
-    expect(started?.listening?.[0]).toMatch(/^udp:127\.0\.0\.1:\d+$/);
   });
 
-  it('names the bad variable when the configuration is wrong', async () => {
-    await expect(
-      runCommand(['start'], { SIPWAKE_SIP_LISTEN: 'udp:nowhere' }, io()),
-    ).rejects.toThrow(/SIPWAKE_SIP_LISTEN/);
+  it('refuses an unknown service, listing the known ones', async () => {
+    await expect(runCommand(['start', 'routr'], {}, io())).rejects.toThrow(
+      /unknown service "routr": one of .*router/,
+    );
+  });
+
+  it('needs NATS to run some services but not all in one process', async () => {
+    await expect(runCommand(['start', 'router'], {}, io())).rejects.toThrow(/SIPWAKE_NATS_URL/);
   });
 });

@@ -1,13 +1,11 @@
 // The sipwake command line: one function per command, given its arguments, the environment and
 // its streams; the process itself is wired in main.ts.
 import { runSipParse } from '@sipwake/sip-parser';
-import { pino } from 'pino';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { loadEndpointConfig } from './config.js';
-import { createSipEndpoint, type SipEndpoint } from './endpoint.js';
 import { CliError, CliErrorCode } from './errors.js';
 import { runKeys } from './keys.js';
+import { startSipwake, type RunningSipwake } from './run/start.js';
+import { serviceCatalog } from './run/catalog.js';
 
 export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -18,10 +16,14 @@ export interface CliIo {
 /** A command that keeps running until told to stop (start) returns its stop function. */
 export type CommandResult = { readonly exitCode: number } | { readonly stop: () => Promise<void> };
 
+const serviceNames = serviceCatalog.map((s) => s.name).join(', ');
+
 const usage = `usage: sipwake <command>
 
 commands:
-  start         run sipwake (configuration: SIPWAKE_* environment variables, see README)
+  start [SERVICE...]
+                run sipwake: every service in one process, or the named ones
+                (${serviceNames}); configuration: SIPWAKE_* variables, see README
   parse FILE    print a captured SIP message as JSON (- reads standard input)
   keys ...      the key file of sealed passwords: generate, add, rotate, remove (sipwake keys help)
   help          this text
@@ -35,7 +37,7 @@ export async function runCommand(
   const [command] = args;
   switch (command) {
     case 'start':
-      return { stop: (await start(env, io)).stop };
+      return { stop: (await start(args.slice(1), env, io)).stop };
     case 'parse':
       return { exitCode: await parse(args.slice(1), io) };
     case 'keys':
@@ -52,22 +54,16 @@ export async function runCommand(
 }
 
 async function start(
+  services: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   io: CliIo,
-): Promise<SipEndpoint> {
-  const config = loadEndpointConfig(env);
-  const log = pino({ level: config.logLevel, base: { service: 'sipwake' } }, io.stdout);
-  const tls =
-    config.tlsKeyFile && config.tlsCertFile
-      ? { key: readFileSync(config.tlsKeyFile), cert: readFileSync(config.tlsCertFile) }
-      : undefined;
-  const endpoint = createSipEndpoint({ listen: config.listen, tls, log });
-  const listening = await endpoint.start();
-  log.info(
-    { listening: listening.map((l) => `${l.protocol}:${l.address}:${l.port}`) },
-    'sipwake SIP endpoint listening',
-  );
-  return endpoint;
+): Promise<RunningSipwake> {
+  const running = await startSipwake(services, { env, logStream: io.stdout });
+  for (const { service, name, url } of running.endpoints) {
+    io.stderr.write(`sipwake: ${service} ${name} ${url}\n`);
+  }
+  io.stderr.write('sipwake: ready\n');
+  return running;
 }
 
 async function parse(args: readonly string[], io: CliIo): Promise<number> {

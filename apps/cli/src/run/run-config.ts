@@ -31,6 +31,27 @@ export const runConfigSchema = Type.Object({
         'key file sealing SIP passwords (sipwake keys generate); empty = data.dir/keys.json, made on first start',
     }),
   }),
+  metrics: Type.Object({
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 9464,
+      description: 'Prometheus `/metrics` port of the process (0 = none)',
+    }),
+    host: Type.String({
+      minLength: 1,
+      default: '127.0.0.1',
+      description: 'address the metrics port binds (`0.0.0.0` to scrape from other machines)',
+    }),
+  }),
+  tracing: Type.Object({
+    sampleRatio: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.1,
+      description: 'ratio of new traces sampled (OTEL_EXPORTER_OTLP_ENDPOINT names the collector)',
+    }),
+  }),
   log: Type.Object({
     level: Type.Union(
       [

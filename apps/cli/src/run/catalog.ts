@@ -1,0 +1,13 @@
+// Every service a sipwake process can run, in start order: the ones others depend on first
+// (state-persister serves the agents' loads; push-notifier their pushes), the router last, so
+// that SIP arrives only when an agent is there to take it — and, stopping in reverse, the
+// router refuses new calls before the agents stop.
+import type { TObject } from '@sinclair/typebox';
+import { pushNotifierService } from '@sipwake/push-notifier';
+import { routerService } from '@sipwake/router';
+import type { ServiceDefinition } from '@sipwake/runtime';
+
+export const serviceCatalog: readonly ServiceDefinition<TObject>[] = [
+  pushNotifierService as ServiceDefinition<TObject>,
+  routerService as ServiceDefinition<TObject>,
+];
