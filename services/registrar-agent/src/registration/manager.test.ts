@@ -1,6 +1,7 @@
 // The registration manager against a scripted registrar on the memory network, on a manual
 // clock: refresh timing, Call-ID and CSeq, 423, back-off, Unauthorized, throttle, takeover.
 import { DevicePresence, InstanceMode, InstanceState } from '@sipwake/contracts';
+import { selectorFromBranch } from '@sipwake/sip-relay';
 import { loadedInstance, testDevice } from './test-support/instances.js';
 import { grant, startHarness, REGISTRAR } from './test-support/harness.js';
 import type { Harness } from './test-support/harness.js';
@@ -239,5 +240,41 @@ describe('registration manager', () => {
     expect(h.received.map((r) => r.request.expires())).toEqual([3600, 0]);
     expect(h.manager.pending()).toBe(0);
     expect(Object.values(h.manager.countByState()).reduce((a, b) => a + b)).toBe(0);
+  });
+});
+
+describe('registration manager under the relay transport', () => {
+  it('puts the selector into the top Via branch of every REGISTER attempt', async () => {
+    const h = await startHarness({}, { sentBy: { host: 'sip.example.net', port: 5070 } });
+    try {
+      const instance = loadedInstance(h.keyRing, account(9));
+      let challenged = false;
+      h.answer = (request) => {
+        if (challenged) return grant(request);
+        challenged = true;
+        return {
+          status: 401,
+          headers: [['WWW-Authenticate', 'Digest realm="example.test", nonce="n1", qop="auth"']],
+        };
+      };
+      h.put(instance);
+      h.manager.start();
+      await h.advance(0);
+      expect(h.received).toHaveLength(2);
+      const vias = h.received.map((r) => r.request.topVia());
+      expect(vias.map((v) => selectorFromBranch(v.branch ?? ''))).toEqual([
+        instance.selector,
+        instance.selector,
+      ]);
+      expect(vias[0]!.branch).not.toBe(vias[1]!.branch);
+      expect(vias.map((v) => `${v.host}:${v.port}`)).toEqual([
+        'sip.example.net:5070',
+        'sip.example.net:5070',
+      ]);
+      expect(h.received[1]!.request.headers.get('authorization')).toContain('username="user9"');
+      expect(h.directory.get(instance.selector)?.state).toBe(InstanceState.Registered);
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // for its slot. At start the instances whose binding expires soonest go first.
 import type { InstanceState } from '@sipwake/contracts';
 import type { CheckpointRow } from '@sipwake/contracts';
-import type { TransactionLayer } from '@sipwake/sip-stack';
+import type { SentBy, TransactionLayer, TransportProtocol } from '@sipwake/sip-stack';
 import type { Tracing } from '@sipwake/telemetry';
 import type { DirectoryStore } from '../directory/directory.js';
 import type { AgentClock, DirectoryEvent } from '../ports.js';
@@ -11,6 +11,7 @@ import { createBinding } from './binding.js';
 import type { Binding, BindingSettings } from './binding.js';
 import type { Outcome } from './outcome.js';
 import { createScheduler } from './scheduler.js';
+import { withSelectorVia } from './selector-via.js';
 import type { TargetFinder } from './target.js';
 
 export interface ManagerLog {
@@ -31,6 +32,11 @@ export interface ManagerOptions {
   /** Each REGISTER step runs in a span `registrar.register` with the selector. */
   readonly tracing?: Tracing;
   readonly onOutcome?: (selector: string, outcome: Outcome, expiresS: number) => void;
+  /**
+   * The Via sent-by per protocol: when given, each REGISTER's top Via carries the selector in
+   * its branch (`relayBranch`), so that routers bring the answers back to this shard.
+   */
+  readonly sentBy?: (protocol: TransportProtocol) => SentBy | undefined;
 }
 
 export interface RegistrationManager {
@@ -99,7 +105,10 @@ export function createRegistrationManager(options: ManagerOptions): Registration
     const instance = directory.get(selector);
     if (!instance) return undefined;
     const binding = createBinding(instance, {
-      layer: options.layer,
+      layer:
+        options.sentBy === undefined
+          ? options.layer
+          : withSelectorVia(options.layer, selector, options.sentBy),
       clock,
       settings: options.settings,
       findTargets: options.findTargets,

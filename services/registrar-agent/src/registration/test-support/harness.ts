@@ -3,7 +3,7 @@
 import type { CheckpointRow, LoadedInstance } from '@sipwake/contracts';
 import type { SipRequest } from '@sipwake/sip-parser';
 import { createMemoryNetwork, createTransactionLayer, createUasResponse } from '@sipwake/sip-stack';
-import type { MemoryNetwork, Transport, TransactionLayer } from '@sipwake/sip-stack';
+import type { MemoryNetwork, SentBy, Transport, TransactionLayer } from '@sipwake/sip-stack';
 import { manualAgentClock } from '../../clock.js';
 import type { ManualAgentClock } from '../../clock.js';
 import { settingsDefaults } from '../../config.js';
@@ -52,7 +52,15 @@ export function grant(request: SipRequest): Answer {
   return { status: 200, headers: [['Contact', `<${uri}>;expires=${expires}`]] };
 }
 
-export async function startHarness(over: Partial<AgentSettings> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Passed to the manager: REGISTERs then carry the selector in their Via branch. */
+  readonly sentBy?: SentBy;
+}
+
+export async function startHarness(
+  over: Partial<AgentSettings> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const clock = manualAgentClock();
   const network = createMemoryNetwork();
   const agentSide: Transport = network.transport({
@@ -83,6 +91,7 @@ export async function startHarness(over: Partial<AgentSettings> = {}): Promise<H
     log: silent,
     checkpoint: (row) => rows.push(row),
     random: () => 0.5,
+    ...(options.sentBy === undefined ? {} : { sentBy: () => options.sentBy }),
   });
   const harness: Harness = {
     clock,
