@@ -1,4 +1,4 @@
-// The SQL of the instance API: the hand-over upsert (instance + device in one transaction),
+// The SQL of the instance API: the hand-over upsert (instance + device in one statement),
 // reading, deleting, presence. Column names and CHECK values from @sipwake/db's 0001_initial.
 import type { Database, Queryable } from '@sipwake/db';
 import type { DevicePresence, InstanceMode, InstanceState, PushProvider } from '@sipwake/contracts';
@@ -60,10 +60,9 @@ ON CONFLICT (selector) DO UPDATE SET
   last_seen_at = now()
 RETURNING state, version, (xmax = 0) AS created`;
 
-const UPSERT_DEVICE = `
-INSERT INTO devices (selector, device_id, app_id, platform, push_provider, push_token,
-  voip_token, topic)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+const DEVICE_COLUMNS = `devices (selector, device_id, app_id, platform, push_provider,
+  push_token, voip_token, topic)`;
+const DEVICE_REPLACE = `
 ON CONFLICT (selector, device_id) DO UPDATE SET
   app_id = EXCLUDED.app_id,
   platform = EXCLUDED.platform,
@@ -73,6 +72,21 @@ ON CONFLICT (selector, device_id) DO UPDATE SET
   topic = EXCLUDED.topic,
   updated_at = now(),
   last_seen_at = now()`;
+
+const UPSERT_DEVICE = `
+INSERT INTO ${DEVICE_COLUMNS}
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)${DEVICE_REPLACE}`;
+
+// The hand-over as one statement, so one round trip and one implicit transaction: the
+// instance upsert and the device upsert commit together or not at all. The device row is
+// selected from the instance CTE's output; its foreign key check runs at the statement's end,
+// when the instance row exists.
+const HAND_OVER = `
+WITH i AS (${UPSERT_INSTANCE}),
+d AS (
+  INSERT INTO ${DEVICE_COLUMNS}
+  SELECT $1, $13, $14, $15, $16, $17, $18, $19 FROM i${DEVICE_REPLACE})
+SELECT state, version, created FROM i`;
 
 /** The device row of one instance, inserted or replaced. */
 function upsertDevice(tx: Queryable, selector: string, device: DeviceWrite): Promise<unknown> {
@@ -93,29 +107,33 @@ export async function writeHandOver(
   instance: InstanceWrite,
   device: DeviceWrite,
 ): Promise<WriteResult> {
-  return db.transaction(async (tx: Queryable) => {
-    const { rows } = await tx.query<{ state: InstanceState; version: number; created: boolean }>(
-      UPSERT_INSTANCE,
-      [
-        instance.selector,
-        instance.username,
-        instance.authUsername,
-        instance.domain,
-        instance.registrar,
-        instance.outboundProxy,
-        instance.transport,
-        instance.expiresSeconds,
-        instance.mode,
-        instance.passwordSealed,
-        instance.passwordKeyId,
-        instance.tokenHash,
-      ],
-    );
-    await upsertDevice(tx, instance.selector, device);
-    const row = rows[0];
-    if (row === undefined) throw new Error('instance upsert returned no row');
-    return { created: row.created, state: row.state, version: Number(row.version) };
-  });
+  const { rows } = await db.query<{ state: InstanceState; version: number; created: boolean }>(
+    HAND_OVER,
+    [
+      instance.selector,
+      instance.username,
+      instance.authUsername,
+      instance.domain,
+      instance.registrar,
+      instance.outboundProxy,
+      instance.transport,
+      instance.expiresSeconds,
+      instance.mode,
+      instance.passwordSealed,
+      instance.passwordKeyId,
+      instance.tokenHash,
+      device.id,
+      device.appId,
+      device.platform,
+      device.pushProvider,
+      device.token,
+      device.voipToken,
+      device.topic,
+    ],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('instance upsert returned no row');
+  return { created: row.created, state: row.state, version: Number(row.version) };
 }
 
 /** The stored token hash of a selector, or undefined when there is no such instance. */

@@ -24,6 +24,9 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '2000' },
     pool: { type: 'string', default: '16' },
+    components: { type: 'string', default: 'node-http,fastify-hello,sipwake' },
+    /** A directory: the components write V8 CPU profiles there (`node --cpu-prof`). */
+    profile: { type: 'string' },
   },
 });
 const COUNT = Number(args.count);
@@ -31,6 +34,11 @@ const CONCURRENCY = Number(args.concurrency);
 const MAX_MS = Number(args.seconds) * 1000;
 const WARMUP = Number(args.warmup);
 const POOL = Number(args.pool);
+const MODES: readonly ServerMode[] = ['node-http', 'fastify-hello', 'sipwake'];
+const COMPONENTS = args.components
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name): name is ServerMode => (MODES as readonly string[]).includes(name));
 
 function handOverBody(username: string): string {
   return JSON.stringify({
@@ -74,9 +82,11 @@ function startServer(
   databaseUrl: string,
 ): Promise<{ child: ChildProcess; port: number }> {
   const serverPath = fileURLToPath(new URL('./bench-server.js', import.meta.url));
+  const profile =
+    args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
   const child = spawn(
     'taskset',
-    ['-c', '1', process.execPath, serverPath, mode, databaseUrl, String(POOL)],
+    ['-c', '1', process.execPath, ...profile, serverPath, mode, databaseUrl, String(POOL)],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
@@ -229,7 +239,7 @@ async function main(): Promise<void> {
   );
   const rows = await withThrowawayDatabase(async (url) => {
     const measured: Row[] = [];
-    for (const mode of ['node-http', 'fastify-hello', 'sipwake'] as const) {
+    for (const mode of COMPONENTS) {
       measured.push(await measure(mode, url, runId));
     }
     return measured;
