@@ -9,6 +9,8 @@ export type { PgliteOptions } from './pglite.js';
 export { openPglite } from './pglite.js';
 export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { migrate, pendingMigrations } from './migrate.js';
+export { migrateWhenReachable } from './migrate-when-reachable.js';
+export type { MigrateWhenReachableOptions } from './migrate-when-reachable.js';
 export type { Migration } from './migrations/migration.js';
 export { migrations } from './migrations/list.js';
 export type { SelectorRange } from './prefix-range.js';

@@ -1,13 +1,13 @@
 // Start-up while PostgreSQL may be away: migrate, and while the server cannot be reached try
 // again with a doubling wait (capped). Anything else (a failing migration) stops start-up at once.
 // The wait's timer is cleared when the signal aborts (SIGTERM during start-up).
-import { DbError, DbErrorCode, migrate } from '@sipwake/db';
-import type { Database } from '@sipwake/db';
-import type { PersisterLog } from './types.js';
+import type { Database, DbLogger } from './database.js';
+import { DbError, DbErrorCode } from './errors.js';
+import { migrate } from './migrate.js';
 
 export interface MigrateWhenReachableOptions {
   readonly db: Database;
-  readonly log: PersisterLog;
+  readonly log: DbLogger;
   /** The first wait; it doubles up to `maxDelayMs`. */
   readonly firstDelayMs?: number;
   readonly maxDelayMs: number;
@@ -45,7 +45,7 @@ export async function migrateWhenReachable(options: MigrateWhenReachableOptions)
   let delayMs = Math.min(options.firstDelayMs ?? 250, maxDelayMs);
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrate(db, { log: { info: log.info.bind(log), warn: log.warn.bind(log) } });
+      await migrate(db, { log });
       return;
     } catch (error) {
       if (!unreachable(error)) throw error;

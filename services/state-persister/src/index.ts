@@ -8,6 +8,7 @@ export type {
   StatePersisterOptions,
 } from './types.js';
 export { configSchema } from './config.js';
+export { statePersisterService } from './service.js';
 export type { StatePersisterConfig } from './config.js';
 export { PersisterError, PersisterErrorCode } from './errors.js';
 export type { PersisterErrorOptions } from './errors.js';
@@ -18,5 +19,3 @@ export { createHealthServer } from './health-server.js';
 export type { HealthServer, HealthServerOptions, MetricsHandler } from './health-server.js';
 export { createReadiness, DependencyState } from './readiness.js';
 export type { Readiness, ReadinessOptions, ReadinessReport } from './readiness.js';
-export { migrateWhenReachable } from './start-up.js';
-export type { MigrateWhenReachableOptions } from './start-up.js';

@@ -11,7 +11,7 @@ import { createHealthServer } from './health-server.js';
 import type { HealthServer } from './health-server.js';
 import { createStatePersister } from './persister.js';
 import { createReadiness } from './readiness.js';
-import { migrateWhenReachable } from './start-up.js';
+import { migrateWhenReachable } from '@sipwake/db';
 import {
   createThrowawayStore,
   registrationsOf,

@@ -6,8 +6,10 @@ import type { TObject } from '@sinclair/typebox';
 import { pushNotifierService } from '@sipwake/push-notifier';
 import { routerService } from '@sipwake/router';
 import type { ServiceDefinition } from '@sipwake/runtime';
+import { statePersisterService } from '@sipwake/state-persister';
 
 export const serviceCatalog: readonly ServiceDefinition<TObject>[] = [
+  statePersisterService as ServiceDefinition<TObject>,
   pushNotifierService as ServiceDefinition<TObject>,
   routerService as ServiceDefinition<TObject>,
 ];

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectBus, createInProcessBus, type Bus } from '@sipwake/bus';
-import { connectPostgres, migrate, openPglite, type Database } from '@sipwake/db';
+import { connectPostgres, migrateWhenReachable, openPglite, type Database } from '@sipwake/db';
 import { generateKeyFile, loadKeyRing, SecretsError, type KeyRing } from '@sipwake/secrets';
 import type { Logger } from '@sipwake/telemetry';
 import type { RunConfig } from './run-config.js';
@@ -27,11 +27,18 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const dataDir = resolve(config.data.dir);
   const keyRing = await openKeyRing(config.keys.file, dataDir, log);
+  // Lazy: the pool connects on demand and replaces broken connections, so a PostgreSQL that
+  // is away at start-up (or later) is used as soon as it answers.
   const db = config.database.url
-    ? await connectPostgres({ connectionString: config.database.url, log })
+    ? await connectPostgres({
+        connectionString: config.database.url,
+        applicationName: `sipwake-${processName}`.slice(0, 63),
+        lazy: true,
+        log,
+      })
     : await openEmbeddedDatabase(dataDir);
   try {
-    await migrate(db, { log });
+    await migrateWhenReachable({ db, log, maxDelayMs: config.database.startRetryMaxMs });
     const bus = config.nats.url
       ? await connectBus({ kind: 'nats', servers: config.nats.url, name: processName, log })
       : createInProcessBus();

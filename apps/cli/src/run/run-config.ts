@@ -16,6 +16,12 @@ export const runConfigSchema = Type.Object({
       default: '',
       description: 'PostgreSQL connection URL; empty = embedded PostgreSQL (PGlite) in data.dir',
     }),
+    startRetryMaxMs: Type.Integer({
+      minimum: 100,
+      maximum: 600_000,
+      default: 10_000,
+      description: 'longest wait between start-up attempts while PostgreSQL is unreachable',
+    }),
   }),
   data: Type.Object({
     dir: Type.String({
