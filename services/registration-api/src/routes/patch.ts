@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { instancePasswordAad, keyIdOf, sealSecret } from '@sipwake/secrets';
 import { announceInstance } from '../announce.js';
-import { authenticate, UNAUTHORIZED_MESSAGE } from '../auth.js';
+import { instanceGuard, UNAUTHORIZED_MESSAGE } from '../auth.js';
 import { ApiError, ApiErrorCode } from '../errors.js';
 import { patchInstance } from '../patch-store.js';
 import type { InstancePatch } from '../patch-store.js';
@@ -47,6 +47,8 @@ export function patchRoute(app: FastifyInstance, options: BuildApiOptions): void
   app.patch<{ Params: SelectorParams; Body: InstancePatchBody }>(
     '/v1/instances/:selector',
     {
+      // The token is checked before the body, so a stranger gets the 401, never a 400.
+      preValidation: instanceGuard(db),
       schema: {
         summary:
           "Change an instance's password, registrar, outbound proxy, transport, expiry or mode",
@@ -58,7 +60,6 @@ export function patchRoute(app: FastifyInstance, options: BuildApiOptions): void
     },
     async (request) => {
       const { selector } = request.params;
-      await authenticate(db, selector, request.headers.authorization);
       const patch = patchOf(request.body, (password) =>
         sealSecret(keyRing, password, { aad: instancePasswordAad(selector) }),
       );
