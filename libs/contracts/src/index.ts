@@ -24,6 +24,7 @@ export {
   subjectTokensFor,
 } from './tokens.js';
 export { sipHostFor } from './host.js';
+export { sharedSipSettings } from './settings.js';
 
 export { QueueGroup, ShardSubjectKind, subjects, subjectTable } from './subjects.js';
 export type { SubjectRow } from './subjects.js';

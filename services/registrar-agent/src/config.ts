@@ -1,7 +1,8 @@
-// The agent's settings, read by main.ts through @sipwake/config (SIPWAKE_* variables or YAML),
+// The agent's settings, read by the sipwake process through @sipwake/config (SIPWAKE_* variables or YAML),
 // validated once and frozen. `AgentSettings` is the flat, unit-named slice the agent runs on.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { sharedSipSettings } from '@sipwake/contracts';
 import type { TransportProtocol } from '@sipwake/sip-stack';
 import type { CallSideConfig } from './ports.js';
 
@@ -21,28 +22,14 @@ const ms = (defaultMs: number, description: string, minimum = 1) =>
 
 export const configSchema = Type.Object({
   bus: Type.Object({
-    url: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL' }),
     requestTimeoutMs: ms(5000, 'bound for a bus request (load, checkpoint, push)'),
   }),
-  log: Type.Object({
-    level: Type.Union(
-      [
-        Type.Literal('trace'),
-        Type.Literal('debug'),
-        Type.Literal('info'),
-        Type.Literal('warn'),
-        Type.Literal('error'),
-        Type.Literal('fatal'),
-      ],
-      { default: 'info', description: 'log level' },
-    ),
-  }),
-  keyFile: Type.String({
-    minLength: 1,
-    description: 'the key file that opens sealed SIP passwords (@sipwake/secrets)',
-  }),
   shard: Type.Object({
-    name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'unique shard name' }),
+    name: Type.String({
+      pattern: '^[A-Za-z0-9_-]{1,64}$',
+      default: 'main',
+      description: 'unique shard name',
+    }),
     prefixes: Type.Array(Type.String({ pattern: '^[0-9a-fA-F]{1,40}(/[0-9]{1,3})?$' }), {
       minItems: 1,
       default: ['0/0'],
@@ -50,6 +37,7 @@ export const configSchema = Type.Object({
     }),
   }),
   sip: Type.Object({
+    ...sharedSipSettings,
     publicHost: Type.String({
       minLength: 1,
       default: '127.0.0.1',
@@ -81,23 +69,6 @@ export const configSchema = Type.Object({
       minLength: 1,
       default: 'sipwake',
       description: 'digest realm of the device side',
-    }),
-    host: Type.String({
-      minLength: 1,
-      default: 'sipwake.local',
-      description: 'the SIP host pushes name (s-X.<host>)',
-    }),
-    hostPrefixLength: Type.Integer({
-      minimum: 0,
-      maximum: 40,
-      default: 0,
-      description: 'selector digits in s-X.<host> (0 = the plain host)',
-    }),
-    maxMessageBytes: Type.Integer({
-      minimum: 1024,
-      maximum: 262_144,
-      default: 65_535,
-      description: 'largest SIP message sent or taken',
     }),
   }),
   registration: Type.Object({
@@ -155,14 +126,6 @@ export const configSchema = Type.Object({
       maximum: 10_000,
       default: 500,
       description: 'instances asked for per load page',
-    }),
-  }),
-  metrics: Type.Object({
-    port: Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      default: 0,
-      description: 'serve /metrics on this port (0 = none)',
     }),
   }),
   expiry: Type.Object({

@@ -2,6 +2,7 @@
 export { createRegistrarAgent } from './agent.js';
 export type { AgentStats, RegistrarAgent, RegistrarAgentDeps } from './agent.js';
 export { configSchema, settingsDefaults, settingsOf } from './config.js';
+export { registrarAgentService } from './service.js';
 export type { AgentConfigFile, AgentSettings } from './config.js';
 export { AgentError, AgentErrorCode } from './errors.js';
 export type { AgentErrorOptions } from './errors.js';

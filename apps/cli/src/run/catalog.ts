@@ -4,6 +4,7 @@
 // router refuses new calls before the agents stop.
 import type { TObject } from '@sinclair/typebox';
 import { pushNotifierService } from '@sipwake/push-notifier';
+import { registrarAgentService } from '@sipwake/registrar-agent';
 import { routerService } from '@sipwake/router';
 import type { ServiceDefinition } from '@sipwake/runtime';
 import { statePersisterService } from '@sipwake/state-persister';
@@ -11,5 +12,6 @@ import { statePersisterService } from '@sipwake/state-persister';
 export const serviceCatalog: readonly ServiceDefinition<TObject>[] = [
   statePersisterService as ServiceDefinition<TObject>,
   pushNotifierService as ServiceDefinition<TObject>,
+  registrarAgentService as ServiceDefinition<TObject>,
   routerService as ServiceDefinition<TObject>,
 ];
