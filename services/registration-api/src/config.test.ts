@@ -1,4 +1,4 @@
-// The settings schema as main.ts reads it: defaults, and a bad admin token refused by name.
+// The settings schema as the sipwake process reads it: defaults, and a bad admin token refused by name.
 import { ConfigError, loadConfig } from '@sipwake/config';
 import { configSchema } from './config.js';
 

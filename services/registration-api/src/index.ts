@@ -3,6 +3,7 @@
 export { buildApi } from './api.js';
 export type { ApiLog, ApiSettings, BuildApiOptions, Clock } from './types.js';
 export { configSchema } from './config.js';
+export { registrationApiService } from './service.js';
 export type { RegistrationApiConfig } from './config.js';
 export { ApiError, ApiErrorCode, ApiErrorStatus } from './errors.js';
 export type { ApiErrorOptions } from './errors.js';

@@ -5,6 +5,7 @@
 import type { TObject } from '@sinclair/typebox';
 import { pushNotifierService } from '@sipwake/push-notifier';
 import { registrarAgentService } from '@sipwake/registrar-agent';
+import { registrationApiService } from '@sipwake/registration-api';
 import { routerService } from '@sipwake/router';
 import type { ServiceDefinition } from '@sipwake/runtime';
 import { statePersisterService } from '@sipwake/state-persister';
@@ -13,5 +14,6 @@ export const serviceCatalog: readonly ServiceDefinition<TObject>[] = [
   statePersisterService as ServiceDefinition<TObject>,
   pushNotifierService as ServiceDefinition<TObject>,
   registrarAgentService as ServiceDefinition<TObject>,
+  registrationApiService as ServiceDefinition<TObject>,
   routerService as ServiceDefinition<TObject>,
 ];
