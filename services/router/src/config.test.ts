@@ -4,7 +4,7 @@ import { parseListen } from './listen.js';
 
 describe('listeners from config', () => {
   it.each([
-    ['udp:0.0.0.0:5060', { protocol: 'udp', address: '0.0.0.0', port: 5060 }],
+    ['udp:0.0.0.0:5060', { protocol: 'udp', address: '127.0.0.1', port: 5060 }],
     ['tls:[::]:5061', { protocol: 'tls', address: '::', port: 5061 }],
     ['wss:sip.example.net:443', { protocol: 'wss', address: 'sip.example.net', port: 443 }],
   ])('reads %s', (text, expected) => {
@@ -25,13 +25,13 @@ describe('listeners from config', () => {
 });
 
 describe('settingsOf', () => {
-  it('listens on UDP and TCP 5060 by default', () => {
+  it('listens on UDP and TCP 5060 of the loopback address by default', () => {
     const settings = settingsOf(loadConfig(configSchema, { env: {} }), 'r1');
     expect(settings).toMatchObject({
       routerId: 'r1',
       listen: [
-        { protocol: 'udp', address: '0.0.0.0', port: 5060 },
-        { protocol: 'tcp', address: '0.0.0.0', port: 5060 },
+        { protocol: 'udp', address: '127.0.0.1', port: 5060 },
+        { protocol: 'tcp', address: '127.0.0.1', port: 5060 },
       ],
       forwardTimeoutMs: 2000,
       retryAfterS: 5,

@@ -19,7 +19,7 @@ export const configSchema = Type.Object({
   sip: Type.Object({
     listen: Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
-      default: ['udp:0.0.0.0:5060', 'tcp:0.0.0.0:5060'],
+      default: ['udp:127.0.0.1:5060', 'tcp:127.0.0.1:5060'],
       description:
         'SIP listeners, `protocol:address:port` (udp, tcp, tls, ws, wss; `[::]` for IPv6)',
     }),

@@ -5,7 +5,7 @@ import type { Static } from '@sinclair/typebox';
 export const configSchema = Type.Object({
   health: Type.Object({
     host: Type.String({
-      default: '0.0.0.0',
+      default: '127.0.0.1',
       description: 'address the /healthz, /readyz and /metrics server binds',
     }),
     port: Type.Integer({
