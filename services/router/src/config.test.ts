@@ -4,7 +4,7 @@ import { parseListen } from './listen.js';
 
 describe('listeners from config', () => {
   it.each([
-    ['udp:0.0.0.0:5060', { protocol: 'udp', address: '127.0.0.1', port: 5060 }],
+    ['udp:0.0.0.0:5060', { protocol: 'udp', address: '0.0.0.0', port: 5060 }],
     ['tls:[::]:5061', { protocol: 'tls', address: '::', port: 5061 }],
     ['wss:sip.example.net:443', { protocol: 'wss', address: 'sip.example.net', port: 443 }],
   ])('reads %s', (text, expected) => {
