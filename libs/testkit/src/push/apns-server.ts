@@ -42,6 +42,8 @@ export interface ApnsServerOptions {
   readonly maxTokenAgeS?: number;
   /** Keep the last this many pushes (default 100,000). */
   readonly maxRecorded?: number;
+  /** Called with each push as it is answered (benchmarks time the receipt here). */
+  readonly onPush?: (push: ApnsRecordedPush) => void;
 }
 
 export interface ApnsServer extends H2ServerStats {
@@ -219,14 +221,16 @@ export async function startApnsServer(options: ApnsServerOptions): Promise<ApnsS
       reason = (JSON.parse(answer.body) as { reason?: string }).reason;
     }
     if (recorded.length >= maxRecorded) recorded.shift();
-    recorded.push({
+    const push: ApnsRecordedPush = {
       token,
       headers: request.headers,
       payload: parsed.payload,
       status: answer.status,
       ...(reason === undefined ? {} : { reason }),
       apnsId,
-    });
+    };
+    recorded.push(push);
+    options.onPush?.(push);
     return answer;
   }
 
