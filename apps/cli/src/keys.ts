@@ -2,6 +2,7 @@
 // re-sealing of every instance password under the current key (rotate). Nothing printed here
 // holds key material or a password: key ids, counts and selectors only.
 import { connectPostgres, type Database } from '@sipwake/db';
+import { hasEmbeddedDatabase, openEmbeddedDatabase } from './run/infrastructure.js';
 import {
   addKey,
   generateKeyFile,
@@ -21,15 +22,18 @@ export interface KeysIo {
 }
 
 export const DATABASE_URL_VARIABLE = 'SIPWAKE_DATABASE_URL';
+export const DATA_DIR_VARIABLE = 'SIPWAKE_DATA_DIR';
 
 export const keysUsage = `usage:
   sipwake keys generate FILE [--id ID]     new key file (mode 0600); never overwrites
   sipwake keys add FILE [--id ID]          new current key; the old keys stay
-  sipwake keys rotate --key-file FILE [--database-url URL] [--batch-size N]
+  sipwake keys rotate --key-file FILE [--database-url URL | --data-dir DIR] [--batch-size N]
                                            re-seal every instance password under the current key
-  sipwake keys remove FILE ID [--database-url URL]
+  sipwake keys remove FILE ID [--database-url URL | --data-dir DIR]
                                            remove a retired key (refused while rows use it)
-  the database URL may also come from ${DATABASE_URL_VARIABLE}
+  the database URL may also come from ${DATABASE_URL_VARIABLE}; without one, the embedded
+  database of the data folder (--data-dir, ${DATA_DIR_VARIABLE}, or .sipwake) is used when it
+  exists — stop the embedded sipwake first: only one process opens it
 `;
 
 type OptionSpec = Record<string, { type: 'string' }>;
@@ -75,20 +79,31 @@ function parse(
   return { positionals, values };
 }
 
-function databaseUrl(
+/** PostgreSQL by URL, or the embedded database of a data folder. */
+type DatabaseTarget = { readonly url: string } | { readonly dataDir: string };
+
+function databaseTarget(
   values: Readonly<Record<string, string | undefined>>,
   env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
+): DatabaseTarget | undefined {
   const url = values['database-url'] ?? env[DATABASE_URL_VARIABLE];
-  return url === undefined || url === '' ? undefined : url;
+  if (url !== undefined && url !== '') return { url };
+  const dataDir = values['data-dir'] ?? env[DATA_DIR_VARIABLE] ?? '.sipwake';
+  return hasEmbeddedDatabase(dataDir) ? { dataDir } : undefined;
 }
 
-async function withDatabase<T>(url: string, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await connectPostgres({
-    connectionString: url,
-    max: 2,
-    applicationName: 'sipwake keys',
-  });
+async function withDatabase<T>(
+  target: DatabaseTarget,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
+  const db =
+    'url' in target
+      ? await connectPostgres({
+          connectionString: target.url,
+          max: 2,
+          applicationName: 'sipwake keys',
+        })
+      : await openEmbeddedDatabase(target.dataDir);
   try {
     return await fn(db);
   } finally {
@@ -151,19 +166,22 @@ async function rotate(
     {
       'key-file': { type: 'string' },
       'database-url': { type: 'string' },
+      'data-dir': { type: 'string' },
       'batch-size': { type: 'string' },
     },
     [],
   );
   const keyFile = values['key-file'];
   if (keyFile === undefined) throw usageError('keys rotate: --key-file FILE is required');
-  const url = databaseUrl(values, env);
-  if (url === undefined) {
-    throw usageError(`keys rotate: --database-url URL or ${DATABASE_URL_VARIABLE} is required`);
+  const target = databaseTarget(values, env);
+  if (target === undefined) {
+    throw usageError(
+      `keys rotate: --database-url URL, ${DATABASE_URL_VARIABLE}, or a data folder with an embedded database is required`,
+    );
   }
   const batchSize = parseBatchSize(values['batch-size']);
   const ring = await loadKeyRing(keyFile);
-  const report = await withDatabase(url, (db) =>
+  const report = await withDatabase(target, (db) =>
     rotateAll<string>({
       ring,
       batchSize,
@@ -224,14 +242,16 @@ async function remove(
   env: Readonly<Record<string, string | undefined>>,
   io: KeysIo,
 ): Promise<number> {
-  const { positionals, values } = parse('remove', args, { 'database-url': { type: 'string' } }, [
-    'FILE',
-    'ID',
-  ]);
+  const { positionals, values } = parse(
+    'remove',
+    args,
+    { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } },
+    ['FILE', 'ID'],
+  );
   const [file, keyId] = positionals as [string, string];
-  const url = databaseUrl(values, env);
-  if (url !== undefined) {
-    const inUse = await withDatabase(url, async (db) => {
+  const target = databaseTarget(values, env);
+  if (target !== undefined) {
+    const inUse = await withDatabase(target, async (db) => {
       const { rows } = await db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM instances WHERE password_key_id = $1',
         [keyId],

@@ -2,6 +2,7 @@
 // Without a NATS URL the bus is in-process and without a database URL the database is the
 // embedded PostgreSQL (PGlite) in the data folder: the embedded default, for trying sipwake
 // out. A key file is generated there on first start when none is configured.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectBus, createInProcessBus, type Bus } from '@sipwake/bus';
@@ -61,10 +62,15 @@ export async function openInfrastructure(
   }
 }
 
-async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
+/** The embedded PostgreSQL of a data folder, made on first use. */
+export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   const pgDir = join(dataDir, 'pgdata');
   await mkdir(pgDir, { recursive: true });
   return openPglite({ dataDir: pgDir });
+}
+
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'pgdata'));
 }
 
 /** The configured key file, or `<data>/keys.json`, made on first start (mode 0600). */
