@@ -1,9 +1,10 @@
-// createStatePersister: the checkpoint consumer, the load service and the record writes
-// (messages, call records, dead tokens) in the state-persister queue group (several persisters
-// share the work), and a stop() that finishes what arrived.
+// createStatePersister: the checkpoint consumer, the load service, the record writes (messages,
+// call records, dead tokens) and the expiry delete in the state-persister queue group (several
+// persisters share the work), and a stop() that finishes what arrived.
 import type { BusMessage, Subscription } from '@sipwake/bus';
 import { CallRecord, DeadToken, QueueGroup, StoreMessage, subjects } from '@sipwake/contracts';
 import { checkpointHandler } from './checkpoint-consumer.js';
+import { expireHandler } from './expire-service.js';
 import { createInFlight } from './in-flight.js';
 import { loadHandler } from './load-service.js';
 import { recordHandler } from './record-service.js';
@@ -57,6 +58,7 @@ export function createStatePersister(options: StatePersisterOptions): StatePersi
         [subjects.stateMessage, 'state.message', recordHandler(messages, db, log)],
         [subjects.stateCallRecord, 'state.call-record', recordHandler(callRecords, db, log)],
         [subjects.stateDeadToken, 'state.dead-token', recordHandler(deadTokens, db, log)],
+        [subjects.stateExpire, 'state.expire', expireHandler(db, log)],
       ];
       subscriptions = handlers.map(([subject, span, handler]) =>
         bus.subscribe(subject, tracked(span, handler), { queue }),

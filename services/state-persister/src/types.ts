@@ -25,7 +25,7 @@ export interface StatePersisterOptions {
 }
 
 export interface StatePersister {
-  /** Subscribes to the checkpoint and load subjects in the persister queue group. */
+  /** Subscribes to every subject the README lists, in the persister queue group. */
   start(): void;
   /** Stops taking messages, finishes the batches and loads in flight, then resolves. */
   stop(): Promise<void>;

@@ -7,6 +7,7 @@ import {
   CheckpointBatch,
   decodeReply,
   encodeMessage,
+  ExpireAck,
   LoadPage,
   LoadRequest,
   RecordAck,
@@ -161,6 +162,14 @@ export async function sendRecord(
     timeoutMs: 10_000,
   });
   return decodeReply(RecordAck, reply.data);
+}
+
+/** A request on the expire subject (sent as given, valid or not): ExpireAck or an ErrorReply. */
+export async function sendExpire(bus: Bus, value: unknown): Promise<Reply<ExpireAck>> {
+  const reply = await bus.request(subjects.stateExpire, Buffer.from(JSON.stringify(value)), {
+    timeoutMs: 10_000,
+  });
+  return decodeReply(ExpireAck, reply.data);
 }
 
 export async function seedDevice(
