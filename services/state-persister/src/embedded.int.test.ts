@@ -8,8 +8,10 @@ import {
   registrationsOf,
   row,
   seedInstances,
+  seedDevice,
   selectorStartingWith,
   sendBatch,
+  sendExpire,
   silentLog,
 } from './test-support/store.js';
 
@@ -47,6 +49,40 @@ it('writes a batch once by version and loads it back, on the in-process bus and 
 
   const { selectors: loaded } = await loadAll(bus, ['4/4'], 4);
   expect(loaded).toEqual(selectors.filter((s) => s.startsWith('4')).sort());
+
+  await persister.stop();
+  await bus.close();
+});
+
+it('expires an instance with its devices on the in-process bus and PGlite', async () => {
+  const bus = createInProcessBus();
+  const persister = createStatePersister({ bus, db, log: silentLog });
+  persister.start();
+  const [seen, quiet] = [selectorStartingWith(), selectorStartingWith()];
+  await seedInstances(db, [seen, quiet]);
+  for (const s of [seen, quiet]) await seedDevice(db, s, 'phone', `token-${s.slice(0, 6)}`);
+  await db.query(
+    `UPDATE devices SET last_seen_at = '2027-01-15 08:00:00.123+00' WHERE selector = ANY($1::text[])`,
+    [[seen, quiet]],
+  );
+  const heardAt = 1_800_000_000_123;
+  await db.query(
+    `UPDATE devices SET last_seen_at = last_seen_at + interval '1 second'
+                  WHERE selector = $1`,
+    [seen],
+  );
+
+  const expire = (selector: string) =>
+    sendExpire(bus, { shard: 'embedded', selector, version: 1, lastHeardAt: heardAt });
+  expect(await expire(seen)).toEqual({ ok: true, value: { outcome: 'kept' } });
+  expect(await expire(quiet)).toEqual({ ok: true, value: { outcome: 'deleted' } });
+  expect(await expire(quiet)).toEqual({ ok: true, value: { outcome: 'gone' } });
+  const { rows } = await db.query<{ selector: string }>(
+    `SELECT selector FROM instances WHERE selector = ANY($1::text[])
+     UNION ALL SELECT selector FROM devices WHERE selector = ANY($1::text[])`,
+    [[seen, quiet]],
+  );
+  expect(rows.map((r) => r.selector)).toEqual([seen, seen]);
 
   await persister.stop();
   await bus.close();
