@@ -13,6 +13,7 @@ import type { NatsServer } from '@sipwake/testkit';
 import { createStatePersister } from './persister.js';
 import {
   createThrowawayStore,
+  requestLoad,
   seedDevice,
   seedInstances,
   selectorStartingWith,
@@ -114,6 +115,29 @@ it('deletes an instance nobody was heard from, with all its rows, and a resend i
 
   // The reply was lost and the agent sends the same request again.
   expect(await sendExpire(agent, expireOf(s))).toEqual({ ok: true, value: { outcome: 'gone' } });
+});
+
+it('loads carry the instance’s last-seen time, and an expiry from the loaded times deletes', async () => {
+  const heard = selectorStartingWith('3');
+  const never = selectorStartingWith('3');
+  await seedExpirable(heard);
+  await seedInstances(store.db, [never]);
+  const page = await requestLoad(agent, { prefixes: ['3/4'], limit: 10_000 });
+  if (!page.ok) throw new Error(page.error.code);
+  const loaded = new Map(page.value.instances.map((i) => [i.selector, i]));
+  // Stored with microseconds (.123456), sent rounded to the millisecond like the devices' times.
+  expect(loaded.get(heard)?.lastSeenAt).toBe(HEARD_AT);
+  expect(loaded.get(heard)?.devices.map((d) => d.lastSeenAt)).toEqual([HEARD_AT, HEARD_AT]);
+  expect(loaded.get(never)?.lastSeenAt).toBeNull();
+
+  const instance = loaded.get(heard)!;
+  const newest = Math.max(
+    instance.lastSeenAt ?? 0,
+    ...instance.devices.map((d) => d.lastSeenAt ?? 0),
+  );
+  expect(
+    await sendExpire(agent, expireOf(heard, { version: instance.version, lastHeardAt: newest })),
+  ).toEqual({ ok: true, value: { outcome: 'deleted' } });
 });
 
 it('answers gone for an instance that was never stored', async () => {

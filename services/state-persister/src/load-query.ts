@@ -21,6 +21,7 @@ const END = 'g';
 const PAGE = `
 SELECT i.selector, i.version, i.mode, i.username, i.auth_username, i.domain, i.registrar_uri,
        i.outbound_proxy_uri, i.transport, i.requested_expires_s, i.password_ciphertext,
+       round(extract(epoch FROM i.last_seen_at) * 1000)::bigint AS last_seen_at_ms,
        r.status, r.call_id, r.cseq, r.last_code, r.version AS registration_version,
        round(extract(epoch FROM r.expires_at) * 1000)::bigint AS expires_at_ms,
        round(extract(epoch FROM r.last_at) * 1000)::bigint AS last_at_ms
@@ -53,6 +54,7 @@ interface InstanceRow {
   transport: LoadedInstance['account']['transport'];
   requested_expires_s: number | null;
   password_ciphertext: Uint8Array;
+  last_seen_at_ms: number | null;
   status: CheckpointRow['status'] | null;
   call_id: string | null;
   cseq: number | null;
@@ -163,6 +165,7 @@ function loadedInstance(row: InstanceRow, devices: InstanceDevice[]): LoadedInst
       passwordSealed: Buffer.from(row.password_ciphertext).toString('base64url'),
     },
     devices,
+    lastSeenAt: row.last_seen_at_ms === null ? null : Number(row.last_seen_at_ms),
     registration:
       row.status === null
         ? null

@@ -136,6 +136,7 @@ const samples: [string, TSchema, Record<string, unknown>, string, unknown][] = [
               lastSeenAt: 3,
             },
           ],
+          lastSeenAt: 4,
           registration: { ...row, status: 'registered', callId: 'c@sw', cseq: 2, lastCode: 200 },
         },
       ],

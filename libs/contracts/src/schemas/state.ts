@@ -93,6 +93,12 @@ export const LoadedInstance = Type.Object({
     passwordSealed: Type.String({ minLength: 1, maxLength: 4096 }),
   }),
   devices: Type.Array(InstanceDevice, { maxItems: 64 }),
+  /**
+   * When the app last spoke for the instance (`instances.last_seen_at`: hand-over, presence), or
+   * null if never; expiry counts from the newest of it and the devices' `lastSeenAt`. Absent from
+   * senders that predate it; state-persister always sends it.
+   */
+  lastSeenAt: Type.Optional(Nullable(EpochMs)),
   /** The last checkpointed upstream state, or null when the instance never registered. */
   registration: Nullable(CheckpointRow),
 });
