@@ -68,6 +68,8 @@ export interface AgentInstance {
   readonly mode: InstanceMode;
   readonly account: AgentAccount;
   readonly devices: readonly InstanceDevice[];
+  /** When the store last heard from the app through the API (epoch ms), null when never. */
+  readonly lastSeenAt: number | null;
   /** The upstream registration state the registration side keeps. */
   readonly state: InstanceState;
   /** The last upstream registration state (as checkpointed), or null before the first REGISTER. */

@@ -56,6 +56,7 @@ export function createDirectory(options: DirectoryOptions): DirectoryStore {
       mode: loaded.mode,
       account: Object.freeze(account),
       devices: loaded.devices,
+      lastSeenAt: loaded.lastSeenAt ?? null,
       state: entry.state,
       registration: entry.registration,
       deviceBindings: Object.freeze([...entry.bindings.values()]),

@@ -1,6 +1,7 @@
 // The expiry plan: warnings 12 h and 1 h before the deadline, collapsed when late, the last one
 // always given, and the settings check.
-import { checkPlanSettings, nextStep, trackFrom } from './plan.js';
+import type { AgentInstance } from '../ports.js';
+import { checkPlanSettings, heardAtOf, nextStep, trackFrom } from './plan.js';
 
 const H = 3_600_000;
 const settings = { maxAgeMs: 168 * H, warningsBeforeMs: [12 * H, H] };
@@ -56,5 +57,18 @@ describe('expiry plan', () => {
     expect(nextStep(trackFrom(0, 0, { maxAgeMs: H, warningsBeforeMs: [] }), H, settings)).toEqual({
       kind: 'expire',
     });
+  });
+
+  it("counts from the newest of the instance's and its devices' last-seen times", () => {
+    const instance = (lastSeenAt: number | null, deviceTimes: (number | null)[]) =>
+      ({
+        lastSeenAt,
+        devices: deviceTimes.map((at) => ({ lastSeenAt: at })),
+      }) as unknown as AgentInstance;
+    expect(heardAtOf(instance(5 * H, [2 * H, null]), 10 * H)).toBe(5 * H);
+    expect(heardAtOf(instance(1 * H, [3 * H]), 10 * H)).toBe(3 * H);
+    expect(heardAtOf(instance(null, [null]), 10 * H)).toBe(10 * H);
+    // A clock behind the store's never puts the deadline in the future of now.
+    expect(heardAtOf(instance(12 * H, []), 10 * H)).toBe(10 * H);
   });
 });

@@ -65,12 +65,14 @@ export function nextStep(track: Track, nowEpochMs: number, settings: PlanSetting
 }
 
 /**
- * What an instance the agent meets (loaded, created) was last heard from: its devices' newest
- * last-seen time; an instance none of whose devices was ever seen counts from `nowEpochMs`.
+ * What an instance the agent meets (loaded, created) was last heard from: the newest of the
+ * store's last-seen time of the instance (API calls) and of its devices; an instance never
+ * seen counts from `nowEpochMs`. The store compares the same times before it deletes.
  */
 export function heardAtOf(instance: AgentInstance, nowEpochMs: number): number {
-  const seen = instance.devices
-    .map((d: InstanceDevice) => d.lastSeenAt)
-    .filter((at): at is number => at !== null);
+  const seen = [
+    instance.lastSeenAt,
+    ...instance.devices.map((d: InstanceDevice) => d.lastSeenAt),
+  ].filter((at): at is number => at !== null && at !== undefined);
   return seen.length === 0 ? nowEpochMs : Math.min(nowEpochMs, Math.max(...seen));
 }

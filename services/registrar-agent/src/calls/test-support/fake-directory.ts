@@ -71,6 +71,7 @@ export function createFakeDirectory(): FakeDirectory {
           },
           devices,
           state: InstanceState.Registered,
+          lastSeenAt: null,
           registration: null,
           credentials: () => ({ username: account.authUsername, password: account.password }),
         },
