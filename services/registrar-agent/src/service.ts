@@ -51,6 +51,16 @@ function createAgentTransport(
     shard: settings.shard,
     maxMessageBytes: settings.maxMessageBytes,
     sendHeaders: () => injectTraceContext({}),
+    // Each message from a router is handled in a span whose parent is the router's: a call's
+    // pushes, records and answers join the trace that started at the router.
+    aroundDelivery: (facts, deliver) => {
+      host.telemetry
+        .handlerSpan('agent.sip.receive', facts.headers, deliver, {
+          selector: facts.selector,
+          routerId: facts.routerId,
+        })
+        .catch((error: unknown) => host.log.error({ err: error }, 'SIP from a router failed'));
+    },
     log: host.log,
   });
 }
