@@ -5,9 +5,9 @@ import { configLeaves } from './keys.js';
 import { configFileVariable, defaultConfigPrefix } from './load.js';
 
 export interface ConfigRow {
-  /** The environment variable: `SIPWAKE_BUS_URL`. */
+  /** The environment variable: `SIPWAKE_LOG_LEVEL`. */
   readonly name: string;
-  /** The YAML key: `bus.url`. */
+  /** The YAML key: `log.level`. */
   readonly key: string;
   /** The default as written in the environment (`30000`, `a,b`, `true`); `''` when required or unset. */
   readonly default: string;
@@ -45,7 +45,7 @@ export function formatConfigTable(schema: TObject, prefix: string = defaultConfi
   const cell = (text: string): string => text.replace(/\|/g, '\\|');
   const lines = ['| name | default | meaning |', '| --- | --- | --- |'];
   lines.push(
-    `| \`${configFileVariable(prefix)}\` | | a YAML file with the same keys (\`bus.url\`); variables override it |`,
+    `| \`${configFileVariable(prefix)}\` | | a YAML file with the same keys (\`log.level\`); variables override it |`,
   );
   for (const row of describeConfig(schema, prefix)) {
     const fallback = row.required
