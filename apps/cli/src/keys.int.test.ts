@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCommand } from './commands.js';
 import { CliError } from './errors.js';
-import { createThrowawayDatabase, type ThrowawayDatabase } from './test-support/throwaway.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@sipwake/testkit';
 
 jest.setTimeout(60_000);
 

@@ -68,8 +68,8 @@ export type {
 } from './push/keys.js';
 export { verifyJwt } from './push/jws.js';
 export type { DecodedJwt, JwtCheck } from './push/jws.js';
-export { makeSelfSignedCert } from './push/tls.js';
-export type { TlsIdentity } from './push/tls.js';
+export { makeSelfSignedCert } from './tls.js';
+export type { TlsIdentity } from './tls.js';
 
 export { isPortBound } from './proc-net.js';
 export type { ProcessExit } from './peer-process.js';
@@ -83,3 +83,7 @@ export {
   TestkitErrorCode,
   WaitTimeoutError,
 } from './errors.js';
+
+// Throw-away PostgreSQL databases on the local server.
+export { createThrowawayDatabase } from './postgres/throwaway.js';
+export type { ThrowawayDatabase, ThrowawayOptions } from './postgres/throwaway.js';

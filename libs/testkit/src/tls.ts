@@ -1,12 +1,13 @@
-// A throw-away TLS identity for a local provider server: a self-signed certificate for
-// 127.0.0.1 and localhost, made by openssl in a temp dir. The certificate is its own CA: a
-// client given it as `ca` trusts the server and nothing else.
+// A throw-away TLS identity for a test server (a local push provider, a SIP TLS/WSS listener,
+// an HTTPS API): a self-signed certificate for 127.0.0.1, ::1 and localhost, made by openssl in
+// a temp dir. The certificate is its own CA: a client given it as `ca` trusts the server and
+// nothing else.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PeerStartError } from '../errors.js';
-import { makeTempDir, removeDir } from '../files.js';
+import { PeerStartError } from './errors.js';
+import { makeTempDir, removeDir } from './files.js';
 
 const run = promisify(execFile);
 
@@ -15,7 +16,7 @@ export interface TlsIdentity {
   readonly keyPem: string;
 }
 
-/** A P-256 key and a one-day self-signed certificate (subjectAltName IP:127.0.0.1, DNS:localhost). */
+/** A P-256 key and a one-day self-signed certificate (subjectAltName IP:127.0.0.1, IP:::1, DNS:localhost). */
 export async function makeSelfSignedCert(commonName = 'localhost'): Promise<TlsIdentity> {
   const dir = await makeTempDir('tls');
   const keyFile = path.join(dir, 'key.pem');
@@ -38,7 +39,7 @@ export async function makeSelfSignedCert(commonName = 'localhost'): Promise<TlsI
       '-subj',
       `/CN=${commonName}`,
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
       '-addext',
       'basicConstraints=critical,CA:TRUE',
     ]);

@@ -4,7 +4,7 @@
 // that closes every session.
 import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import { makeSelfSignedCert } from './tls.js';
+import { makeSelfSignedCert } from '../tls.js';
 
 export interface H2Request {
   readonly method: string;
