@@ -1,4 +1,4 @@
-// HTTPS: a self-signed pair made by openssl in the test, a real HTTPS hand-over on a loopback
+// HTTPS: a self-signed pair from testkit written to files, a real HTTPS hand-over on a loopback
 // port, and the start-up errors of a half or broken TLS configuration.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createInProcessBus } from '@sipwake/bus';
 import { ConfigError, loadConfig } from '@sipwake/config';
+import { makeSelfSignedCert } from '@sipwake/testkit';
 import { configSchema } from './config.js';
 import { createThrowawayStore, handOverBody, PASSWORD } from './test-support/fixtures.js';
 import type { ThrowawayStore } from './test-support/fixtures.js';
@@ -25,29 +26,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sipwake-api-tls-'));
   certFile = join(dir, 'cert.pem');
   keyFile = join(dir, 'key.pem');
-  await run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { timeout: 20_000 },
-  );
+  const identity = await makeSelfSignedCert();
+  await writeFile(certFile, identity.certPem);
+  await writeFile(keyFile, identity.keyPem);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

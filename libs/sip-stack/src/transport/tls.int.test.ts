@@ -1,24 +1,23 @@
-import { makeTestCertificate } from '../test-support/certificate.js';
-import type { TestCertificate } from '../test-support/certificate.js';
+import { makeSelfSignedCert } from '@sipwake/testkit';
+import type { TlsIdentity } from '@sipwake/testkit';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
 import { createTestTransports } from '../test-support/test-transports.js';
 import type { TlsOptions } from './options.js';
 import { responseTarget } from './via.js';
 
-let certificate: TestCertificate;
+let certificate: TlsIdentity;
 const transports = createTestTransports();
 
-beforeAll(() => {
-  certificate = makeTestCertificate();
+beforeAll(async () => {
+  certificate = await makeSelfSignedCert();
 });
-afterAll(() => certificate.remove());
 afterEach(async () => {
   await transports.stopAll();
 });
 
 const tlsTransport = (address: string, tls?: TlsOptions) =>
   transports.listen('tls', address, {
-    tls: tls ?? { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
+    tls: tls ?? { key: certificate.keyPem, cert: certificate.certPem, ca: certificate.certPem },
   });
 
 describe.each([
@@ -76,8 +75,8 @@ describe('TLS certificates', () => {
   it('refuses a server it does not trust with CONNECT_FAILED', async () => {
     const b = await tlsTransport('127.0.0.1');
     const untrusting = await tlsTransport('127.0.0.1', {
-      key: certificate.key,
-      cert: certificate.cert,
+      key: certificate.keyPem,
+      cert: certificate.certPem,
     });
     await expect(
       untrusting.transport.send(

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import { makeTestCertificate } from '../test-support/certificate.js';
-import type { TestCertificate } from '../test-support/certificate.js';
+import { makeSelfSignedCert } from '@sipwake/testkit';
+import type { TlsIdentity } from '@sipwake/testkit';
 import { rawClient, rawServer } from '../test-support/raw-peers.js';
 import type { RawServer } from '../test-support/raw-peers.js';
 import { sipRequest } from '../test-support/sip-text.js';
@@ -9,15 +9,14 @@ import { probe } from '../test-support/transport-probe.js';
 import { createTransport } from './transport.js';
 import type { TransportProtocol } from './types.js';
 
-let certificate: TestCertificate;
+let certificate: TlsIdentity;
 const servers: RawServer[] = [];
 
-beforeAll(() => {
-  certificate = makeTestCertificate();
+beforeAll(async () => {
+  certificate = await makeSelfSignedCert();
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  certificate.remove();
 });
 
 function refused(port: number): Promise<boolean> {
@@ -39,7 +38,7 @@ describe('Transport life cycle', () => {
         ...protocols.map((protocol) => ({ protocol, address: '127.0.0.1', port: 0 })),
         { protocol: 'udp', address: '::1', port: 0 },
       ],
-      tls: { key: certificate.key, cert: certificate.cert },
+      tls: { key: certificate.keyPem, cert: certificate.certPem },
       idleTimeoutMs: 60_000,
       keepAliveIntervalMs: 0,
       maxMessageBytes: 65_535,

@@ -1,22 +1,21 @@
 import { request as httpRequest } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
+import { makeSelfSignedCert } from '@sipwake/testkit';
+import type { TlsIdentity } from '@sipwake/testkit';
 import { createManualClock } from '../clock.js';
-import { makeTestCertificate } from '../test-support/certificate.js';
-import type { TestCertificate } from '../test-support/certificate.js';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
 import { createTestTransports } from '../test-support/test-transports.js';
 import type { TransportOptions } from './options.js';
 import type { TransportProtocol } from './types.js';
 import { responseTarget } from './via.js';
 
-let certificate: TestCertificate;
+let certificate: TlsIdentity;
 const transports = createTestTransports();
 const sockets: WebSocket[] = [];
 
-beforeAll(() => {
-  certificate = makeTestCertificate();
+beforeAll(async () => {
+  certificate = await makeSelfSignedCert();
 });
-afterAll(() => certificate.remove());
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
   await transports.stopAll();
@@ -28,13 +27,13 @@ const wsTransport = (
   extra: Partial<TransportOptions> = {},
 ) =>
   transports.listen(protocol, address, {
-    tls: { key: certificate.key, cert: certificate.cert, ca: certificate.cert },
+    tls: { key: certificate.keyPem, cert: certificate.certPem, ca: certificate.certPem },
     ...extra,
   });
 
 /** A plain `ws` client; resolves once open, or rejects with the handshake failure. */
 function wsClient(url: string, protocols: string[]): Promise<WebSocket> {
-  const ws = new WebSocket(url, protocols, { ca: certificate.cert });
+  const ws = new WebSocket(url, protocols, { ca: certificate.certPem });
   sockets.push(ws);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
