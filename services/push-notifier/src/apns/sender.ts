@@ -4,7 +4,7 @@
 // is PROVIDER_AUTH_FAILED (no loop).
 import { PushProvider } from '@sipwake/contracts';
 import type { Clock } from '../clock.js';
-import { ProviderError, PushErrorCode } from '../errors.js';
+import { sendWithFreshCredential } from '../credential-retry.js';
 import type { H2Origin } from '../h2-origin.js';
 import { apnsPush, type PayloadSettings } from '../payload.js';
 import type { PushSender } from '../sender.js';
@@ -26,8 +26,7 @@ export function createApnsSender(options: ApnsSenderOptions): PushSender {
     provider: PushProvider.Apns,
     async send(request, device, timeoutMs) {
       const push = apnsPush(request, device, options.templates, options.payload, clock.now());
-      for (let attempt = 0; ; attempt += 1) {
-        const providerToken = tokens.current();
+      await sendWithFreshCredential(tokens, async (providerToken) => {
         const answer = await origin.request({
           method: 'POST',
           path: `/3/device/${encodeURIComponent(push.token)}`,
@@ -39,21 +38,8 @@ export function createApnsSender(options: ApnsSenderOptions): PushSender {
           body: push.payload,
           timeoutMs,
         });
-        const error = parseApnsAnswer(answer, clock.now());
-        if (error === undefined) return;
-        if (!error.credentialRejected) throw error;
-        if (attempt === 0) {
-          tokens.rejected(providerToken);
-          continue;
-        }
-        throw new ProviderError(PushErrorCode.ProviderAuthFailed, {
-          provider: error.provider,
-          status: error.status,
-          reason: error.reason,
-          outcome: error.outcome,
-          retryable: false,
-        });
-      }
+        return parseApnsAnswer(answer, clock.now());
+      });
     },
     connections: () => origin.connections(),
     close: () => origin.close(),

@@ -3,7 +3,7 @@
 // with a new grant; a second 401 is PROVIDER_AUTH_FAILED (no loop).
 import { PushProvider } from '@sipwake/contracts';
 import type { Clock } from '../clock.js';
-import { ProviderError, PushErrorCode } from '../errors.js';
+import { sendWithFreshCredential } from '../credential-retry.js';
 import type { H2Origin } from '../h2-origin.js';
 import { fcmMessage, type PayloadSettings } from '../payload.js';
 import type { PushSender } from '../sender.js';
@@ -31,8 +31,7 @@ export function createFcmSender(options: FcmSenderOptions): PushSender {
       const body = JSON.stringify({
         message: fcmMessage(request, device, options.templates, options.payload),
       });
-      for (let attempt = 0; ; attempt += 1) {
-        const accessToken = await tokens.current();
+      await sendWithFreshCredential(tokens, async (accessToken) => {
         const answer = await origin.request({
           method: 'POST',
           path,
@@ -43,21 +42,8 @@ export function createFcmSender(options: FcmSenderOptions): PushSender {
           body,
           timeoutMs,
         });
-        const error = parseFcmAnswer(answer, clock.now());
-        if (error === undefined) return;
-        if (!error.credentialRejected) throw error;
-        if (attempt === 0) {
-          tokens.rejected(accessToken);
-          continue;
-        }
-        throw new ProviderError(PushErrorCode.ProviderAuthFailed, {
-          provider: error.provider,
-          status: error.status,
-          reason: error.reason,
-          outcome: error.outcome,
-          retryable: false,
-        });
-      }
+        return parseFcmAnswer(answer, clock.now());
+      });
     },
     connections: () => origin.connections() + (options.tokenOrigin?.connections() ?? 0),
     async close() {
