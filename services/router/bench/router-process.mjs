@@ -1,9 +1,8 @@
 // B5: the router under test, in its own process (pinned by the bench), from dist/. Reads
 // commands on stdin: `stats` prints heap, RSS and event-loop delay p99 as JSON; `stop` exits.
-import { createInterface } from 'node:readline';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connectBus } from '@sipwake/bus';
 import { createRouter, settingsDefaults } from '../dist/index.js';
+import { serveStatsCommands } from './stats-commands.mjs';
 
 const [port, natsUrl] = [Number(process.argv[2]), process.argv[3]];
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -19,22 +18,7 @@ const router = createRouter({
   },
 });
 await router.start();
-const delay = monitorEventLoopDelay({ resolution: 5 });
-delay.enable();
-createInterface({ input: process.stdin }).on('line', async (line) => {
-  if (line === 'stats') {
-    const memory = process.memoryUsage();
-    const stats = {
-      rss: memory.rss,
-      heapUsed: memory.heapUsed,
-      eldP99Ms: delay.percentile(99) / 1e6,
-    };
-    delay.reset();
-    process.stdout.write(`${JSON.stringify(stats)}\n`);
-  } else if (line === 'stop') {
-    await router.stop();
-    await bus.close();
-    process.exit(0);
-  }
+serveStatsCommands(async () => {
+  await router.stop();
+  await bus.close();
 });
-process.stdout.write('ready\n');
