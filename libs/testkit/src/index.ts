@@ -7,6 +7,8 @@ export type { FreePortOptions, PortProtocol } from './ports.js';
 export { waitFor, withTimeout } from './wait.js';
 export type { EventCondition, EventSourceLike, Predicate, WaitOptions } from './wait.js';
 
+export { seededRandom } from './random.js';
+
 export { createUdpPeer } from './udp-peer.js';
 export type { Datagram, NextOptions, UdpPeer, UdpPeerOptions } from './udp-peer.js';
 

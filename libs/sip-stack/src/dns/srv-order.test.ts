@@ -1,4 +1,4 @@
-import { seededRandom } from '../test-support/fake-dns-resolver.js';
+import { seededRandom } from '@sipwake/testkit';
 import { orderSrvRecords } from './srv-order.js';
 import type { SrvRecord } from './types.js';
 

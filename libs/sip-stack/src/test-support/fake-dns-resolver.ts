@@ -43,15 +43,3 @@ export function createFakeResolver(zone: FakeZone): FakeDnsResolver {
     resolve6: (name) => ask('AAAA', name, (e) => addresses(e.AAAA)),
   };
 }
-
-/** A seeded random source (mulberry32): the same seed gives the same draws. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

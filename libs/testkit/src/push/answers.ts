@@ -1,6 +1,7 @@
 // Answers a local provider was told to give instead of its own: for one device token (every
 // push to it), or for the next N pushes whatever their token, or at random with a fixed seed
 // (a benchmark's "1 % throttled"). Shared by the APNs and FCM servers.
+import { seededRandom } from '../random.js';
 
 export interface RandomAnswer<A> {
   /** Share of pushes, 0…1. */
@@ -20,23 +21,11 @@ export interface AnswerRules<A> {
   clear(): void;
 }
 
-/** mulberry32: a small seeded generator, so a benchmark's errors fall the same way each run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createAnswerRules<A>(): AnswerRules<A> {
   const byToken = new Map<string, A>();
   const queue: { answer: A; left: number }[] = [];
   let randomRules: readonly RandomAnswer<A>[] = [];
-  let random = seeded(1);
+  let random = seededRandom(1);
   return {
     forToken(token, answer) {
       if (answer === undefined) byToken.delete(token);
@@ -47,7 +36,7 @@ export function createAnswerRules<A>(): AnswerRules<A> {
     },
     random(rules, seed = 1) {
       randomRules = rules;
-      random = seeded(seed);
+      random = seededRandom(seed);
     },
     pick(token) {
       const ruled = byToken.get(token);

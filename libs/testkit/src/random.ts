@@ -1,0 +1,14 @@
+// Repeatable randomness for tests and benchmarks: a draw sequence fixed by its seed, so a test
+// of weighted choices or a benchmark's "1 % throttled" falls the same way on every run.
+
+/** mulberry32: a small seeded generator of numbers in [0, 1); the same seed gives the same draws. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
