@@ -12,9 +12,9 @@ import {
 } from '@sipwake/contracts';
 import { makeSelfSignedCert, sipStatus, waitFor, withTimeout } from '@sipwake/testkit';
 import WebSocket from 'ws';
-import { createRouter } from './router.js';
 import type { Router } from './types.js';
 import { countingMetrics, request, selectorA } from './test-support/router-suite.js';
+import { createTestRouter } from './test-support/test-router.js';
 
 let bus: Bus;
 let router: Router;
@@ -23,9 +23,8 @@ let caPem: string;
 beforeAll(async () => {
   const identity = await makeSelfSignedCert();
   bus = createInProcessBus();
-  router = createRouter({
+  router = createTestRouter({
     bus,
-    log: { debug() {}, info() {}, warn() {}, error() {} },
     metrics: countingMetrics(),
     config: {
       routerId: 'r-secure',
@@ -35,11 +34,7 @@ beforeAll(async () => {
       ],
       tls: { cert: Buffer.from(identity.certPem), key: Buffer.from(identity.keyPem) },
       idleTimeoutMs: 60_000,
-      maxMessageBytes: 65_535,
       maxConnections: 100,
-      forwardTimeoutMs: 2_000,
-      retryAfterS: 5,
-      stopGraceMs: 0,
     },
   });
   await router.start();

@@ -21,12 +21,10 @@ import {
   withTimeout,
 } from '@sipwake/testkit';
 import type { NatsServer } from '@sipwake/testkit';
-import { createRouter } from './router.js';
-import { settingsDefaults } from './settings.js';
 import { selectorA } from './test-support/router-suite.js';
+import { createTestRouter } from './test-support/test-router.js';
 import type { Router } from './types.js';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const sdp = [
   'v=0',
   'o=sipp 1 1 IN IP4 [local_ip]',
@@ -50,16 +48,7 @@ beforeAll(async () => {
   nats = await startNatsServer({ jetstream: false });
   routerBus = await connectBus({ kind: 'nats', servers: nats.url, name: 'router' });
   agentBus = await connectBus({ kind: 'nats', servers: nats.url, name: 'agent' });
-  router = createRouter({
-    bus: routerBus,
-    log: quiet,
-    config: {
-      ...settingsDefaults,
-      routerId: 'r-sipp',
-      listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }],
-      stopGraceMs: 0,
-    },
-  });
+  router = createTestRouter({ bus: routerBus, config: { routerId: 'r-sipp' } });
   await router.start();
   port = router.listening()[0]!.port;
   const clock = systemClock();

@@ -5,9 +5,8 @@ import { createTestTracing } from '@sipwake/telemetry';
 import type { TestTracing } from '@sipwake/telemetry';
 import { createUdpPeer, waitFor } from '@sipwake/testkit';
 import type { UdpPeer } from '@sipwake/testkit';
-import { createRouter } from './router.js';
-import { settingsDefaults } from './settings.js';
 import { request, selectorA } from './test-support/router-suite.js';
+import { createTestRouter } from './test-support/test-router.js';
 import type { Router } from './types.js';
 
 let tracing: TestTracing;
@@ -18,17 +17,7 @@ let peer: UdpPeer;
 beforeAll(async () => {
   tracing = await createTestTracing('router');
   bus = createInProcessBus();
-  router = createRouter({
-    bus,
-    tracing,
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    config: {
-      ...settingsDefaults,
-      routerId: 'r-traced',
-      listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }],
-      stopGraceMs: 0,
-    },
-  });
+  router = createTestRouter({ bus, tracing, config: { routerId: 'r-traced' } });
   await router.start();
   peer = await createUdpPeer();
 });

@@ -15,10 +15,9 @@ import {
 import { relayBranch } from '@sipwake/sip-relay';
 import { createUdpPeer, sipHeader, sipStatus, waitFor, withTimeout } from '@sipwake/testkit';
 import type { UdpPeer } from '@sipwake/testkit';
-import { createRouter } from '../router.js';
-import { settingsDefaults } from '../settings.js';
 import type { Router } from '../types.js';
 import type { DropReason, RouterMetrics } from '../metrics.js';
+import { createTestRouter } from './test-router.js';
 
 export const selectorA = '4a8bef098cd19b085f0eb48256f504f34142c01a';
 const nobodysSelector = 'e28bef098cd19b085f0eb48256f504f34142c01a';
@@ -106,9 +105,8 @@ export function runRouterSuite(name: string, makeBus: () => Promise<Bus>): void 
     beforeEach(async () => {
       bus = await makeBus();
       metrics = countingMetrics();
-      router = createRouter({
+      router = createTestRouter({
         bus,
-        log: { debug() {}, info() {}, warn() {}, error() {} },
         metrics,
         config: {
           routerId: 'r-test',
@@ -117,11 +115,8 @@ export function runRouterSuite(name: string, makeBus: () => Promise<Bus>): void 
             { protocol: 'tcp', address: '127.0.0.1', port: 0 },
           ],
           idleTimeoutMs: 60_000,
-          maxMessageBytes: 65_535,
           maxConnections: 100,
-          forwardTimeoutMs: 2_000,
           retryAfterS: 7,
-          stopGraceMs: 0,
         },
       });
       await router.start();
@@ -283,15 +278,9 @@ export function runRouterSuite(name: string, makeBus: () => Promise<Bus>): void 
     });
 
     it('answers 503 to new requests while it stops, then closes its listeners', async () => {
-      const stopping = createRouter({
+      const stopping = createTestRouter({
         bus,
-        log: { debug() {}, info() {}, warn() {}, error() {} },
-        config: {
-          ...settingsDefaults,
-          routerId: 'r-stopping',
-          listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }],
-          stopGraceMs: 500,
-        },
+        config: { routerId: 'r-stopping', stopGraceMs: 500 },
       });
       await stopping.start();
       const port = stopping.listening()[0]!.port;
