@@ -2,15 +2,9 @@
 // (`{"reason":"BadDeviceToken"}`; 410 adds a `timestamp`) become a ProviderError whose outcome
 // the agent acts on and whose retryability is decided here. 200 means sent.
 import { PushOutcome, PushProvider } from '@sipwake/contracts';
-import { ProviderError, PushErrorCode } from '../errors.js';
+import type { ProviderError } from '../errors.js';
 import type { H2Response } from '../h2-origin.js';
-import { parseRetryAfter } from '../retry-after.js';
-
-interface Meaning {
-  readonly outcome: PushOutcome;
-  readonly retryable: boolean;
-  readonly credentialRejected?: boolean;
-}
+import { providerRejection, type Meaning } from '../rejection.js';
 
 /** Reasons APNs documents, with what each one means here. */
 export const apnsReasons: Readonly<Record<string, Meaning>> = {
@@ -67,14 +61,11 @@ export function parseApnsAnswer(answer: H2Response, nowMs: number): ProviderErro
   const reason = reasonOf(answer.body);
   const meaning =
     (reason === undefined ? undefined : apnsReasons[reason]) ?? meaningOfStatus(answer.status);
-  const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], nowMs);
-  return new ProviderError(PushErrorCode.ProviderRejected, {
-    provider: PushProvider.Apns,
-    status: answer.status,
-    reason: reason ?? `HTTP ${answer.status}`,
-    outcome: meaning.outcome,
-    retryable: meaning.retryable,
-    ...(meaning.credentialRejected ? { credentialRejected: true } : {}),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
+  return providerRejection(
+    PushProvider.Apns,
+    answer,
+    reason ?? `HTTP ${answer.status}`,
+    meaning,
+    nowMs,
+  );
 }

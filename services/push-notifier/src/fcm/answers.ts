@@ -3,15 +3,9 @@
 // the HTTP status become a ProviderError whose outcome the agent acts on, with retryability
 // decided here. 200 means sent.
 import { PushOutcome, PushProvider } from '@sipwake/contracts';
-import { ProviderError, PushErrorCode } from '../errors.js';
+import type { ProviderError } from '../errors.js';
 import type { H2Response } from '../h2-origin.js';
-import { parseRetryAfter } from '../retry-after.js';
-
-interface Meaning {
-  readonly outcome: PushOutcome;
-  readonly retryable: boolean;
-  readonly credentialRejected?: boolean;
-}
+import { providerRejection, type Meaning } from '../rejection.js';
 
 /** FcmError codes (https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode). */
 export const fcmErrorCodes: Readonly<Record<string, Meaning>> = {
@@ -89,15 +83,12 @@ export function parseFcmAnswer(answer: H2Response, nowMs: number): ProviderError
   if (answer.status === 200) return undefined;
   const error = googleError(answer.body);
   const meaning = meaningOf(answer.status, error);
-  const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], nowMs);
   const reason = error?.errorCode ?? error?.status ?? `HTTP ${answer.status}`;
-  return new ProviderError(PushErrorCode.ProviderRejected, {
-    provider: PushProvider.Fcm,
-    status: answer.status,
-    reason: /^[A-Za-z_ 0-9]{1,64}$/.test(reason) ? reason : `HTTP ${answer.status}`,
-    outcome: meaning.outcome,
-    retryable: meaning.retryable,
-    ...(meaning.credentialRejected ? { credentialRejected: true } : {}),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
+  return providerRejection(
+    PushProvider.Fcm,
+    answer,
+    /^[A-Za-z_ 0-9]{1,64}$/.test(reason) ? reason : `HTTP ${answer.status}`,
+    meaning,
+    nowMs,
+  );
 }
