@@ -190,6 +190,10 @@ export function createRegistrarAgent(deps: RegistrarAgentDeps): RegistrarAgent {
         bus,
         busRequestTimeoutMs: config.busRequestTimeoutMs,
         busHeaders: () => injectTraceContext({}),
+        maxDeviceExpiresS: config.maxDeviceExpiresS,
+        defaultDeviceExpiresS: config.defaultDeviceExpiresS,
+        dialogIdleMs: config.dialogIdleMs,
+        maxDialogs: config.maxDialogs,
       });
       dispatch(layer);
       // Subscribe before loading, so that no change made during the load is missed (a load

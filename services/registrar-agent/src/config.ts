@@ -97,6 +97,27 @@ export const configSchema = Type.Object({
   calls: Type.Object({
     wakeT1Ms: ms(120_000, 'T1: wait for a device after the push'),
     wakeT2Ms: ms(120_000, 'T2: wait after "about to answer"'),
+    dialogIdleMs: ms(4 * 3_600_000, 'a proxied dialog without requests this long is forgotten'),
+    maxDialogs: Type.Integer({
+      minimum: 1,
+      default: 100_000,
+      description: 'proxied dialogs kept at once (beyond it the oldest is forgotten)',
+    }),
+  }),
+  device: Type.Object({
+    maxExpiresS: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      default: 300,
+      description: 'longest device-side binding granted to a woken app',
+    }),
+    defaultExpiresS: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      default: 120,
+      description:
+        'device-side binding for a REGISTER that names no expiry (capped by the longest)',
+    }),
   }),
   checkpoint: Type.Object({
     maxBatchRows: Type.Integer({
@@ -173,6 +194,10 @@ export interface AgentSettings extends CallSideConfig {
   readonly warningsBeforeMs: readonly number[];
   readonly expiryRetryMs: number;
   readonly expiryConcurrency: number;
+  readonly maxDeviceExpiresS: number;
+  readonly defaultDeviceExpiresS: number;
+  readonly dialogIdleMs: number;
+  readonly maxDialogs: number;
 }
 
 /** The defaults of every setting, for tests and the embedded default. */
@@ -208,6 +233,10 @@ export const settingsDefaults: Omit<AgentSettings, 'shard'> = Object.freeze({
   warningsBeforeMs: [43_200_000, 3_600_000],
   expiryRetryMs: 60_000,
   expiryConcurrency: 16,
+  maxDeviceExpiresS: 300,
+  defaultDeviceExpiresS: 120,
+  dialogIdleMs: 4 * 3_600_000,
+  maxDialogs: 100_000,
 });
 
 export function settingsOf(config: AgentConfigFile): AgentSettings {
@@ -244,5 +273,9 @@ export function settingsOf(config: AgentConfigFile): AgentSettings {
     warningsBeforeMs: Object.freeze([...config.expiry.warningsBeforeMs]),
     expiryRetryMs: config.expiry.retryMs,
     expiryConcurrency: config.expiry.concurrency,
+    maxDeviceExpiresS: config.device.maxExpiresS,
+    defaultDeviceExpiresS: config.device.defaultExpiresS,
+    dialogIdleMs: config.calls.dialogIdleMs,
+    maxDialogs: config.calls.maxDialogs,
   });
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bus } from '@sipwake/bus';
 import { createUasResponse } from '@sipwake/sip-stack';
 import type { ServerTransaction } from '@sipwake/sip-stack';
+import { settingsDefaults } from '../config.js';
 import { createDeviceBindings } from '../device/bindings.js';
 import { createDigestServers } from '../device/digest-servers.js';
 import { createDeviceRegistrar } from '../device/registrar.js';
@@ -48,12 +49,13 @@ export interface CallSideExtras {
   readonly maxDialogs: number;
 }
 
+/** Used when a setting is not passed (tests); the process passes its settings (config.ts). */
 export const callSideDefaults = {
-  busRequestTimeoutMs: 5000,
-  maxDeviceExpiresS: 300,
-  defaultDeviceExpiresS: 120,
-  dialogIdleMs: 4 * 3600_000,
-  maxDialogs: 100_000,
+  busRequestTimeoutMs: settingsDefaults.busRequestTimeoutMs,
+  maxDeviceExpiresS: settingsDefaults.maxDeviceExpiresS,
+  defaultDeviceExpiresS: settingsDefaults.defaultDeviceExpiresS,
+  dialogIdleMs: settingsDefaults.dialogIdleMs,
+  maxDialogs: settingsDefaults.maxDialogs,
 } as const;
 
 /** RFC 3261 §20.5: what the agent takes outside a dialog. */
