@@ -90,6 +90,7 @@ export {
   CallRecord,
   DeadToken,
   DeadTokenReason,
+  DeviceToken,
   RecordAck,
   RecordOutcome,
   StoreMessage,

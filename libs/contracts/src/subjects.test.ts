@@ -62,6 +62,7 @@ describe('subjects', () => {
     expect(subjects.stateMessage).toBe('sw.state.message');
     expect(subjects.stateCallRecord).toBe('sw.state.call-record');
     expect(subjects.stateDeadToken).toBe('sw.state.dead-token');
+    expect(subjects.stateDeviceToken).toBe('sw.state.device-token');
     expect(subjects.stateExpire).toBe('sw.state.expire');
     expect(subjects.control.shardMap).toBe('sw.control.shard-map');
     expect(subjects.control.heartbeat('shard_a')).toBe('sw.control.heartbeat.shard_a');
@@ -103,6 +104,7 @@ describe('subjects', () => {
       stateMessage: subjects.stateMessage,
       stateCallRecord: subjects.stateCallRecord,
       stateDeadToken: subjects.stateDeadToken,
+      stateDeviceToken: subjects.stateDeviceToken,
       stateExpire: subjects.stateExpire,
       'control.shardMap': subjects.control.shardMap,
       'control.heartbeat(shard)': subjects.control.heartbeat('SHARD'),

@@ -121,6 +121,14 @@ export const subjectTable: readonly SubjectRow[] = [
     reply: 'RecordAck',
   },
   {
+    subject: 'sw.state.device-token',
+    builder: 'stateDeviceToken',
+    queue: QueueGroup.StatePersister,
+    listener: 'state-persister',
+    message: 'DeviceToken',
+    reply: 'RecordAck',
+  },
+  {
     subject: 'sw.state.expire',
     builder: 'stateExpire',
     queue: QueueGroup.StatePersister,
@@ -199,6 +207,7 @@ export const subjects = Object.freeze({
   stateMessage: 'sw.state.message',
   stateCallRecord: 'sw.state.call-record',
   stateDeadToken: 'sw.state.dead-token',
+  stateDeviceToken: 'sw.state.device-token',
   stateExpire: 'sw.state.expire',
   control: Object.freeze({
     shardMap: 'sw.control.shard-map',

@@ -1,6 +1,6 @@
 import { decodeMessage, encodeMessage } from '../codec.js';
 import { ContractError } from '../errors.js';
-import { CallRecord, DeadToken, RecordAck, StoreMessage } from './records.js';
+import { CallRecord, DeadToken, DeviceToken, RecordAck, StoreMessage } from './records.js';
 
 const selector = '628bef098cd19b085f0eb48256f504f34142c01a';
 const message = {
@@ -24,6 +24,7 @@ const call = {
   pushStatus: 'Push-Notification-Sent',
 };
 const dead = { selector, deviceId: 'd1', token: 'f00d', reason: 'unregistered' };
+const fresh = { selector, deviceId: 'd1', provider: 'apns', token: 'beef', at: 1_800_000_000_000 };
 
 function failingPath(schema: Parameters<typeof decodeMessage>[0], value: unknown): string[] {
   try {
@@ -40,6 +41,8 @@ describe('record schemas', () => {
     ['StoreMessage', StoreMessage, message],
     ['CallRecord', CallRecord, call],
     ['DeadToken', DeadToken, dead],
+    ['DeviceToken', DeviceToken, fresh],
+    ['DeviceToken with a VoIP token', DeviceToken, { ...fresh, voipToken: 'cafe' }],
     ['RecordAck', RecordAck, { outcome: 'duplicate' }],
   ] as const)('%s round-trips a valid value', (_name, schema, value) => {
     const data = encodeMessage(schema, value as never);
@@ -53,5 +56,8 @@ describe('record schemas', () => {
     expect(failingPath(CallRecord, { ...call, direction: 'sideways' })).toContain('/direction');
     expect(failingPath(DeadToken, { ...dead, token: '' })).toContain('/token');
     expect(failingPath(DeadToken, { ...dead, reason: 'throttled' })).toContain('/reason');
+    expect(failingPath(DeviceToken, { ...fresh, provider: 'webpush' })).toContain('/provider');
+    expect(failingPath(DeviceToken, { ...fresh, voipToken: '' })).toContain('/voipToken');
+    expect(failingPath(DeviceToken, { ...fresh, at: -1 })).toContain('/at');
   });
 });

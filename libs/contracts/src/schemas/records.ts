@@ -1,11 +1,13 @@
 // Durable records a registrar-agent writes through state-persister, one request each, answered
 // only after COMMIT: a SIP MESSAGE kept until the app takes it (`sw.state.message`), a call's
-// record (`sw.state.call-record`), and a device token a push provider declared dead
-// (`sw.state.dead-token`). Each is idempotent by an id the sender chooses — the message `id`, the
-// call's `(selector, callId)`, the device's `(selector, deviceId, token)` — so a resend after a
-// lost reply changes nothing.
+// record (`sw.state.call-record`), a device token a push provider declared dead
+// (`sw.state.dead-token`), and the new push token a woken app named in its device-side REGISTER
+// (`sw.state.device-token`, RFC 8599). Each is idempotent by an id the sender chooses — the
+// message `id`, the call's `(selector, callId)`, the device's `(selector, deviceId, token)`, the
+// device's `(selector, deviceId, at)` — so a resend after a lost reply changes nothing.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { PushProvider } from '../states.js';
 import { Base64, EpochMs, Id, Nullable, OneOf, Selector } from './common.js';
 
 /** Which way a call went through sipwake. */
@@ -100,6 +102,28 @@ export const DeadToken = Type.Object({
   reason: OneOf(DeadTokenReason),
 });
 export type DeadToken = Static<typeof DeadToken>;
+
+const PushToken = Type.String({ minLength: 1, maxLength: 4096 });
+
+/**
+ * RFC 8599: a woken app REGISTERed on the device side with `pn-*` contact parameters naming a
+ * token the device did not hold. The device's push data after that REGISTER: `token` its push
+ * token (for APNs the `pn-prid` unless `pn-param` ends in `.voip`; for FCM the registration
+ * token), `voipToken` its APNs VoIP token when the REGISTER named one (absent: unchanged). The
+ * store takes it only when its device row is older than `at`, so a resend changes nothing and a
+ * newer write (the app through the API) wins. A new token clears a dead-token mark.
+ */
+export const DeviceToken = Type.Object({
+  selector: Selector,
+  deviceId: Id,
+  /** The device's provider: a device of another provider is left alone (`gone`). */
+  provider: OneOf(PushProvider),
+  token: PushToken,
+  voipToken: Type.Optional(PushToken),
+  /** When the agent took the REGISTER (epoch ms): the write's version. */
+  at: EpochMs,
+});
+export type DeviceToken = Static<typeof DeviceToken>;
 
 /** The answer to a record request, sent only after COMMIT (or when nothing had to change). */
 export const RecordAck = Type.Object({
