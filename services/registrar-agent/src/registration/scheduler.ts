@@ -26,6 +26,9 @@ interface Job {
   readonly seq: number;
 }
 
+/** Jobs one timer runs at most before it yields the event loop (the rest go on the next turn). */
+const MAX_JOBS_PER_FIRE = 64;
+
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock } = options;
   const spacingMs = 1000 / options.perSecond;
@@ -83,14 +86,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const fire = (): void => {
+    // The slot this timer was armed for. A timer fires late (1 ms at the least in Node, more
+    // while the event loop is busy), so every slot that passed since is used now: one job per
+    // fire would cap the rate at the loop's turns, far below perSecond. Slots of a time when
+    // nothing was due are not saved up (the timer is armed for the first due job).
+    let slot = timerAt;
     timer = undefined;
     timerAt = Infinity;
     const now = clock.now();
-    const job = peek();
-    if (job && job.at <= now && nextSlot <= now) {
+    for (let ran = 0; ran < MAX_JOBS_PER_FIRE; ran += 1) {
+      const job = peek();
+      if (job === undefined || job.at > now || slot > now) break;
       pop();
       live.delete(job.selector);
-      nextSlot = now + spacingMs;
+      slot = Math.max(slot, job.at) + spacingMs;
+      nextSlot = slot;
       options.run(job.selector);
     }
     arm();
