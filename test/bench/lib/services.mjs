@@ -20,7 +20,7 @@ function baseEnv() {
 }
 
 /**
- * Starts `sipwake start <name>` on `core`; resolves once it logged "sipwake started" (bounded by
+ * Starts `sipwake start <name>` on `core`; resolves once it is ready (bounded by
  * `startTimeoutMs`), rejects with the tail of its output when it exits or times out first.
  */
 export async function startService(name, { env, core, logFile, startTimeoutMs = 30_000 }) {
@@ -53,7 +53,14 @@ export async function startService(name, { env, core, logFile, startTimeoutMs = 
       onStarted();
     }
   });
-  createInterface({ input: child.stderr }).on('line', keep);
+  // `sipwake: ready` on stderr comes at any log level, after every service started.
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    keep(line);
+    if (!started && line === 'sipwake: ready') {
+      started = true;
+      onStarted();
+    }
+  });
   const exited = new Promise((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit({ code, signal })),
   );
