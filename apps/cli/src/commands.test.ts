@@ -61,6 +61,14 @@ describe('sipwake command line', () => {
     );
   });
 
+  it("takes another service's settings when it runs only some of them", async () => {
+    // SIPWAKE_API_PORT is the registration-api's: the router alone accepts it (one env file
+    // feeds every process) and goes on to need NATS.
+    await expect(
+      runCommand(['start', 'router'], { SIPWAKE_API_PORT: '8081' }, io()),
+    ).rejects.toThrow(/^SIPWAKE_NATS_URL/);
+  });
+
   it('needs NATS to run some services but not all in one process', async () => {
     await expect(runCommand(['start', 'router'], {}, io())).rejects.toThrow(/SIPWAKE_NATS_URL/);
   });

@@ -48,9 +48,11 @@ export async function startSipwake(
 ): Promise<RunningSipwake> {
   const { env } = options;
   const services = pickServices(names);
+  // Every service's settings count as known, so one environment (a ConfigMap, an env file)
+  // can feed each process whichever services it runs; a typo is still refused.
   checkUnknownVariables(
     env,
-    knownVariables([runConfigSchema, ...services.map((s) => s.configSchema)]),
+    knownVariables([runConfigSchema, ...serviceCatalog.map((s) => s.configSchema)]),
   );
   const run = loadSectionConfig(runConfigSchema, env);
   const configs = services.map((s) => loadSectionConfig(s.configSchema, env));
