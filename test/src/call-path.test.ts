@@ -1,0 +1,207 @@
+// The call path end to end, sipwake's services as separate processes on NATS and PostgreSQL:
+// an app hands its account over, Kamailio holds sipwake's binding, SIPp calls the user through
+// Kamailio, sipwake rings and pushes (a local APNs server checks the provider token and the
+// push), the woken phone registers on sipwake's device side and answers, and the call runs
+// through to BYE. Then: nobody answers (480 after T1), and an agent restart that continues the
+// same binding.
+import {
+  assertSippSucceeded,
+  runSipp,
+  sippRequest,
+  sippScenario,
+  sippSend,
+  waitFor,
+  withTimeout,
+  type KamailioBinding,
+} from '@sipwake/testkit';
+import { handOver, startPhone, type Account } from './support/device.js';
+import { DOMAIN, startSystem, type System } from './support/system.js';
+
+const SDP = [
+  'v=0',
+  'o=sipp 1 1 IN IP4 [local_ip]',
+  's=-',
+  'c=IN IP4 [media_ip]',
+  't=0 0',
+  'm=audio [media_port] RTP/AVP 0',
+].join('\n');
+
+/** SIPp calls `[service]@DOMAIN` through Kamailio; `final` is what it must end with. */
+function caller(final: 'answered' | 480) {
+  const invite = sippSend(
+    sippRequest('INVITE', `sip:[service]@${DOMAIN}`, {
+      to: `<sip:[service]@${DOMAIN}>`,
+      headers: ['Contact: <sip:sipp@[local_ip]:[local_port]>', 'Content-Type: application/sdp'],
+      body: SDP,
+    }),
+    { retransMs: 500 },
+  );
+  const ringing = [
+    '<recv response="100" optional="true"/>',
+    ...Array.from({ length: 6 }, () => '<recv response="180" optional="true"/>'),
+  ];
+  if (final === 480) {
+    return sippScenario('caller-480', [
+      invite,
+      ...ringing,
+      // check_it: the call fails unless sipwake says why nobody answered.
+      '<recv response="480"><action><ereg regexp="No-Response-From-Device" search_in="hdr" header="X-Sipwake-Reason:" check_it="true" assign_to="reason"/></action></recv>',
+      sippSend(
+        sippRequest('ACK', `sip:[service]@${DOMAIN}`, {
+          to: `<sip:[service]@${DOMAIN}>[peer_tag_param]`,
+        }),
+      ),
+    ]);
+  }
+  return sippScenario('caller-answered', [
+    invite,
+    ...ringing,
+    '<recv response="200" rrs="true"/>',
+    sippSend(sippRequest('ACK', '[next_url]', { to: `<sip:[service]@${DOMAIN}>`, inDialog: true })),
+    '<pause milliseconds="300"/>',
+    sippSend(
+      sippRequest('BYE', '[next_url]', {
+        to: `<sip:[service]@${DOMAIN}>`,
+        cseq: 2,
+        inDialog: true,
+      }),
+      { retransMs: 500 },
+    ),
+    '<recv response="200"/>',
+  ]);
+}
+
+const alice: Omit<Account, 'registrar'> = {
+  username: 'alice',
+  domain: DOMAIN,
+  password: 'alice-secret',
+};
+const bob: Omit<Account, 'registrar'> = { username: 'bob', domain: DOMAIN, password: 'bob-secret' };
+
+let system: System;
+const account = (who: Omit<Account, 'registrar'>): Account => ({
+  ...who,
+  registrar: `sip:127.0.0.1:${system.kamailio.port}`,
+});
+
+/** sipwake's contact at Kamailio for a user: the one naming the selector at the router. */
+async function sipwakeBindings(username: string, selector: string): Promise<KamailioBinding[]> {
+  const bindings = await system.kamailio.bindings(`sip:${username}@${DOMAIN}`);
+  return bindings.filter((b) => b.contact.includes(selector));
+}
+
+beforeAll(async () => {
+  system = await startSystem({
+    users: [
+      { username: alice.username, password: alice.password, domain: DOMAIN },
+      { username: bob.username, password: bob.password, domain: DOMAIN },
+    ],
+    env: {
+      SIPWAKE_CALLS_WAKE_T1_MS: '3000',
+      SIPWAKE_CALLS_WAKE_T2_MS: '5000',
+      SIPWAKE_REGISTRATION_REFRESH_MARGIN_MS: '20000',
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+afterEach(() => {
+  const state = expect.getState();
+  if (state.assertionCalls !== state.numPassingAsserts) process.stdout.write(system.output());
+});
+
+let aliceSelector: string;
+
+it('a hand-over gives Kamailio a binding to sipwake for the account', async () => {
+  const handed = await handOver(system.apiUrl, account(alice), {
+    id: 'alice-phone',
+    token: 'a1'.repeat(32),
+  });
+  aliceSelector = handed.selector;
+  await waitFor(async () => (await sipwakeBindings('alice', aliceSelector)).length === 1, {
+    timeoutMs: 20_000,
+    what: "sipwake's binding for alice at Kamailio",
+  });
+  const [binding] = await sipwakeBindings('alice', aliceSelector);
+  expect(binding!.contact).toBe(`sip:${aliceSelector}@127.0.0.1:${system.routerPort}`);
+});
+
+it('a call rings, pushes, and reaches the phone that wakes and registers; BYE ends it', async () => {
+  expect(aliceSelector).toBeDefined();
+  const phone = await startPhone(account(alice), aliceSelector, system.routerPort);
+  let call: ReturnType<typeof runSipp> | undefined;
+  try {
+    const pushesBefore = system.apns.pushes().length;
+    call = runSipp({
+      scenario: caller('answered'),
+      target: `127.0.0.1:${system.kamailio.port}`,
+      args: ['-s', 'alice'],
+      timeoutMs: 30_000,
+    });
+    // The push wakes the phone: it registers on sipwake's device side.
+    await waitFor(() => system.apns.pushes().length > pushesBefore, {
+      timeoutMs: 15_000,
+      what: 'the call push at the APNs server',
+    });
+    const push = system.apns.pushes()[pushesBefore]!;
+    if (push.status !== 200) throw new Error(`APNs refused the push: ${JSON.stringify(push)}`);
+    expect(push.token).toBe('a1'.repeat(32));
+    const facts = (push.payload as { sipwake?: Record<string, unknown> }).sipwake;
+    expect(facts).toMatchObject({ type: 'call', selector: aliceSelector });
+    expect(typeof facts?.['callId']).toBe('string');
+    await phone.register();
+
+    const result = await call;
+    assertSippSucceeded(result);
+    expect(result.stats).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
+    const dialog = await withTimeout(phone.answered, 5_000, "the phone's dialog");
+    await expect(withTimeout(dialog.ended, 5_000, 'the BYE at the phone')).resolves.toMatchObject({
+      by: 'remote',
+    });
+  } finally {
+    await call?.catch(() => undefined);
+    await phone.stop();
+  }
+});
+
+it('a call nobody answers gets 480 after T1, with a push sent', async () => {
+  const handed = await handOver(system.apiUrl, account(bob), {
+    id: 'bob-phone',
+    token: 'b2'.repeat(32),
+  });
+  await waitFor(async () => (await sipwakeBindings('bob', handed.selector)).length === 1, {
+    timeoutMs: 20_000,
+    what: "sipwake's binding for bob at Kamailio",
+  });
+  const pushesBefore = system.apns.pushes().length;
+  const result = await runSipp({
+    scenario: caller(480),
+    target: `127.0.0.1:${system.kamailio.port}`,
+    args: ['-s', 'bob'],
+    timeoutMs: 30_000,
+  });
+  assertSippSucceeded(result);
+  const pushes = system.apns.pushes().slice(pushesBefore);
+  expect(pushes.map((p) => p.token)).toContain('b2'.repeat(32));
+});
+
+it('an agent restart continues the same binding at Kamailio: same Call-ID, still one contact', async () => {
+  const before = await sipwakeBindings('alice', aliceSelector);
+  expect(before).toHaveLength(1);
+  await system.restart('registrar-agent');
+  // The restarted agent re-registers (throttled, soonest expiry first) with the stored Call-ID.
+  await waitFor(
+    async () => {
+      const now = await sipwakeBindings('alice', aliceSelector);
+      return now.length === 1 && now[0]!.cseq !== before[0]!.cseq;
+    },
+    { timeoutMs: 30_000, what: 'a refresh by the restarted agent' },
+  );
+  const after = await sipwakeBindings('alice', aliceSelector);
+  expect(after).toHaveLength(1);
+  expect(after[0]!.callId).toBe(before[0]!.callId);
+  expect(Number(after[0]!.cseq)).toBeGreaterThan(Number(before[0]!.cseq));
+});
