@@ -1,5 +1,6 @@
 // The embedded default: the in-process bus and PGlite, one process.
 import { createInProcessBus } from '@sipwake/bus';
+import { subjects } from '@sipwake/contracts';
 import { migrate, openPglite } from '@sipwake/db';
 import type { Database } from '@sipwake/db';
 import { createStatePersister } from './persister.js';
@@ -12,6 +13,7 @@ import {
   selectorStartingWith,
   sendBatch,
   sendExpire,
+  sendRecord,
   silentLog,
 } from './test-support/store.js';
 
@@ -84,6 +86,36 @@ it('expires an instance with its devices on the in-process bus and PGlite', asyn
   );
   expect(rows.map((r) => r.selector)).toEqual([seen, seen]);
 
+  await persister.stop();
+  await bus.close();
+});
+
+it('takes a device token from a device-side REGISTER once on the in-process bus and PGlite', async () => {
+  const bus = createInProcessBus();
+  const persister = createStatePersister({ bus, db, log: silentLog });
+  persister.start();
+  const s = selectorStartingWith('8');
+  await seedInstances(db, [s]);
+  await seedDevice(db, s, 'phone', 'token-old');
+  const fresh = {
+    selector: s,
+    deviceId: 'phone',
+    provider: 'apns',
+    token: 'token-new',
+    voipToken: 'voip-new',
+    at: Date.now() + 60_000,
+  };
+  const outcomes = [];
+  for (const request of [fresh, fresh, { ...fresh, token: 'token-older', at: fresh.at - 1 }]) {
+    const reply = await sendRecord(bus, subjects.stateDeviceToken, request);
+    outcomes.push(reply.ok ? reply.value.outcome : reply.error.code);
+  }
+  expect(outcomes).toEqual(['written', 'duplicate', 'gone']);
+  const { rows } = await db.query(
+    'SELECT push_token, voip_token FROM devices WHERE selector = $1',
+    [s],
+  );
+  expect(rows).toEqual([{ push_token: 'token-new', voip_token: 'voip-new' }]);
   await persister.stop();
   await bus.close();
 });

@@ -15,6 +15,7 @@ export type { PersisterErrorOptions } from './errors.js';
 export { newestPerSelector, writeCheckpoints } from './checkpoint-writer.js';
 export { loadPage, rangesOf } from './load-query.js';
 export { appendCallRecord, markTokenDead, storeMessage } from './record-writer.js';
+export { takeDeviceToken } from './device-token-writer.js';
 export { expireInstance } from './expire-writer.js';
 export { createHealthServer } from './health-server.js';
 export type { HealthServer, HealthServerOptions, MetricsHandler } from './health-server.js';

@@ -1,9 +1,17 @@
 // createStatePersister: the checkpoint consumer, the load service, the record writes (messages,
-// call records, dead tokens) and the expiry delete in the state-persister queue group (several
+// call records, dead tokens, device tokens) and the expiry delete in the state-persister queue group (several
 // persisters share the work), and a stop() that finishes what arrived.
 import type { BusMessage, Subscription } from '@sipwake/bus';
-import { CallRecord, DeadToken, QueueGroup, StoreMessage, subjects } from '@sipwake/contracts';
+import {
+  CallRecord,
+  DeadToken,
+  DeviceToken,
+  QueueGroup,
+  StoreMessage,
+  subjects,
+} from '@sipwake/contracts';
 import { checkpointHandler } from './checkpoint-consumer.js';
+import { takeDeviceToken } from './device-token-writer.js';
 import { expireHandler } from './expire-service.js';
 import { createInFlight } from './in-flight.js';
 import { loadHandler } from './load-service.js';
@@ -30,6 +38,12 @@ const deadTokens: RecordKind<typeof DeadToken> = {
   subject: subjects.stateDeadToken,
   schema: DeadToken,
   write: markTokenDead,
+};
+const deviceTokens: RecordKind<typeof DeviceToken> = {
+  what: 'device token',
+  subject: subjects.stateDeviceToken,
+  schema: DeviceToken,
+  write: takeDeviceToken,
 };
 
 export function createStatePersister(options: StatePersisterOptions): StatePersister {
@@ -58,6 +72,7 @@ export function createStatePersister(options: StatePersisterOptions): StatePersi
         [subjects.stateMessage, 'state.message', recordHandler(messages, db, log)],
         [subjects.stateCallRecord, 'state.call-record', recordHandler(callRecords, db, log)],
         [subjects.stateDeadToken, 'state.dead-token', recordHandler(deadTokens, db, log)],
+        [subjects.stateDeviceToken, 'state.device-token', recordHandler(deviceTokens, db, log)],
         [subjects.stateExpire, 'state.expire', expireHandler(db, log)],
       ];
       subscriptions = handlers.map(([subject, span, handler]) =>

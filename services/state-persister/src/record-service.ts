@@ -1,4 +1,4 @@
-// sw.state.message, sw.state.call-record, sw.state.dead-token: decode the request whole (a bad
+// sw.state.message, sw.state.call-record, sw.state.dead-token, sw.state.device-token: decode the request whole (a bad
 // one is refused with the failing fields named, nothing written), write it, and answer
 // RecordAck only after the write committed; a database failure is answered with a retryable
 // ErrorReply and the sender sends the same request again. Logs carry the selector and codes,
@@ -12,7 +12,7 @@ import { encodeErrorReply, errorReplyFor } from './error-reply.js';
 import type { PersisterLog } from './types.js';
 
 export interface RecordKind<S extends TSchema> {
-  /** For logs and error messages: `message`, `call record`, `dead token`. */
+  /** For logs and error messages: `message`, `call record`, `dead token`, `device token`. */
   readonly what: string;
   readonly subject: string;
   readonly schema: S;
