@@ -91,7 +91,19 @@ export type DirectoryEvent =
   /** The registration side changed the instance's upstream state. */
   | { readonly kind: 'state'; readonly selector: string }
   | { readonly kind: 'device'; readonly selector: string; readonly event: DeviceEvent }
-  | { readonly kind: 'binding'; readonly selector: string };
+  | { readonly kind: 'binding'; readonly selector: string }
+  /** A device took new push data from a device-side REGISTER (`setDeviceToken`). */
+  | { readonly kind: 'token'; readonly selector: string; readonly deviceId: string };
+
+/**
+ * A device's push data as a device-side REGISTER's RFC 8599 parameters give it: `token` the push
+ * token (APNs device token, FCM registration token), `voipToken` the APNs VoIP token when the
+ * REGISTER named one (absent: the held one stays).
+ */
+export interface DevicePushData {
+  readonly token: string;
+  readonly voipToken?: string;
+}
 
 export interface InstanceDirectory {
   /** The instance, or undefined when this shard does not hold it. */
@@ -108,6 +120,12 @@ export interface InstanceDirectory {
   setDeviceBinding(selector: string, binding: DeviceBinding): boolean;
   /** The calls side removes a device-side binding (unregistered, expired, flow closed). */
   removeDeviceBinding(selector: string, key: string): void;
+  /**
+   * RFC 8599: a woken app named new push data in its device-side REGISTER. The held device takes
+   * it at once — the next push goes to the new token, and a dead-token mark is dropped (the store
+   * clears it too). Returns false when the instance or the device is not held.
+   */
+  setDeviceToken(selector: string, deviceId: string, push: DevicePushData): boolean;
 }
 
 /** Pushes over the bus push subject; rejects with AgentError PUSH_FAILED (bus or error reply). */

@@ -8,8 +8,10 @@ import { createUasResponse } from '@sipwake/sip-stack';
 import type { ServerTransaction } from '@sipwake/sip-stack';
 import { settingsDefaults } from '../config.js';
 import { createDeviceBindings } from '../device/bindings.js';
+import { createDeviceTokens } from '../device/device-tokens.js';
 import { createDigestServers } from '../device/digest-servers.js';
 import { createDeviceRegistrar } from '../device/registrar.js';
+import { createBusDeviceTokenSink, type DeviceTokenSink } from '../device/token-sink.js';
 import { createMessages } from '../messages/messages.js';
 import { createBusMessageStore } from '../messages/bus-store.js';
 import type { MessageStore } from '../messages/store.js';
@@ -35,6 +37,11 @@ export interface CallSideExtras {
   readonly messageStore: MessageStore;
   /** Told about tokens a push provider called dead; default: over the bus, else logged only. */
   readonly deadTokens: DeadTokenSink;
+  /**
+   * Told about new push data a device-side REGISTER named (RFC 8599); default: over the bus
+   * (resent a few times), else logged only. The directory takes it either way.
+   */
+  readonly deviceTokens: DeviceTokenSink;
   /** Gets one record per inbound call when it ends; default: over the bus, else none. */
   readonly callRecorder: CallRecorder;
   /** The longest device-side binding, seconds (default 300). */
@@ -74,6 +81,12 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
       deadToken: ({ selector, deviceId, reason }) =>
         log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
     };
+  const deviceTokens: DeviceTokenSink = deps.deviceTokens ??
+    (busOptions && createBusDeviceTokenSink({ ...busOptions, clock, log })) ?? {
+      deviceToken: ({ selector, deviceId }) =>
+        log.warn({ selector, deviceId }, 'device token not stored: no sink wired'),
+      stop: () => undefined,
+    };
   const messageStore = deps.messageStore ?? (busOptions && createBusMessageStore(busOptions));
   const recorder: CallRecorder = deps.callRecorder ??
     (busOptions && createBusCallRecorder({ ...busOptions, log })) ?? { record: () => undefined };
@@ -81,6 +94,7 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
   const pushes = createPushSender({ push: deps.push, deadTokens, log });
   const registrar = createDeviceRegistrar({
     bindings,
+    tokens: createDeviceTokens({ directory, sink: deviceTokens, clock, log }),
     digests: createDigestServers({
       directory,
       clock,
@@ -207,6 +221,7 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
       calls.stop();
       dialogs.stop();
       bindings.stop();
+      deviceTokens.stop();
     },
   };
 }

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { createInProcessBus } from '@sipwake/bus';
+import type { Bus } from '@sipwake/bus';
+import { decodeMessage, DeviceToken, encodeMessage, RecordAck, subjects } from '@sipwake/contracts';
 import { createDigestClient, createRegistration, UaError } from '@sipwake/sip-stack';
 import type { Registration } from '@sipwake/sip-stack';
+import { waitFor } from '@sipwake/testkit';
 import { createHarness, type Harness } from '../calls/test-support/harness.js';
 import { device } from '../calls/test-support/fake-directory.js';
+import { pushRequestFor } from '../calls/wake-push.js';
 import { createDeviceBindings, type BoundEvent, type DeviceBindings } from './bindings.js';
+import { createDeviceTokens } from './device-tokens.js';
 import { createDigestServers } from './digest-servers.js';
 import { createDeviceRegistrar } from './registrar.js';
+import { createBusDeviceTokenSink, type DeviceTokenSink } from './token-sink.js';
 
 const account = {
   username: 'alice',
@@ -19,18 +26,39 @@ describe('device-side registrar', () => {
   let bindings: DeviceBindings;
   let selector: string;
   let bound: BoundEvent[];
+  let bus: Bus;
+  let sink: DeviceTokenSink;
+  /** Records handed to the sink (synchronously), and those the store stand-in received. */
+  let handed: DeviceToken[];
+  let stored: DeviceToken[];
 
   beforeEach(async () => {
     h = await createHarness();
     selector = h.directory.add(account, [
       device('dev-1', 'apns-token-1'),
-      device('dev-2', 'fcm-token-2', { provider: 'fcm', platform: 'android' }),
+      device('dev-2', 'fcm-token-2', { provider: 'fcm', platform: 'android', tokenDead: true }),
     ]);
     bindings = createDeviceBindings({ directory: h.directory, clock: h.clock });
     bound = [];
     bindings.onBound((e) => bound.push(e));
+    bus = createInProcessBus();
+    handed = [];
+    stored = [];
+    bus.subscribe(subjects.stateDeviceToken, (m) => {
+      stored.push(decodeMessage(DeviceToken, m.data));
+      m.respond(encodeMessage(RecordAck, { outcome: 'written' }));
+    });
+    const busSink = createBusDeviceTokenSink({ bus, clock: h.clock, log: h.log, timeoutMs: 2000 });
+    sink = {
+      deviceToken: (record) => {
+        handed.push(record);
+        busSink.deviceToken(record);
+      },
+      stop: () => busSink.stop(),
+    };
     const registrar = createDeviceRegistrar({
       bindings,
+      tokens: createDeviceTokens({ directory: h.directory, sink, clock: h.clock, log: h.log }),
       digests: createDigestServers({
         directory: h.directory,
         clock: h.clock,
@@ -48,6 +76,8 @@ describe('device-side registrar', () => {
 
   afterEach(async () => {
     bindings.stop();
+    sink.stop();
+    await bus.close();
     await h.stop();
   });
 
@@ -90,6 +120,77 @@ describe('device-side registrar', () => {
       expiresAtMs: h.clock.now() + 300_000,
     });
     expect(bound).toEqual([expect.objectContaining({ selector, fresh: true })]);
+    // The token it named is the one held: nothing to store.
+    expect(handed).toEqual([]);
+  });
+
+  it('takes a new pn-prid: the directory holds it at once, the record goes to the store', async () => {
+    // dev-2's token was declared dead: it is not pushed.
+    const before = pushRequestFor('call', h.directory.get(selector)!, undefined, h.config);
+    expect(before?.devices.map((d) => d.deviceId)).toEqual(['dev-1']);
+
+    const reg = await registration(
+      'wonderland',
+      'sip:phone@127.0.0.1:5090;pn-provider=fcm;pn-prid=fcm-token-NEW;pn-param=proj-1',
+    );
+    await settled(reg.register(120));
+    const record = {
+      selector,
+      deviceId: 'dev-2',
+      provider: 'fcm',
+      token: 'fcm-token-NEW',
+      at: h.clock.epochMs(),
+    };
+    expect(handed).toEqual([record]);
+    expect(h.directory.get(selector)!.devices[1]).toMatchObject({
+      deviceId: 'dev-2',
+      token: 'fcm-token-NEW',
+      tokenDead: false,
+    });
+    expect(h.directory.get(selector)!.deviceBindings[0]?.deviceId).toBe('dev-2');
+    // The next push goes to the new token (and to the revived device).
+    const after = pushRequestFor('call', h.directory.get(selector)!, undefined, h.config);
+    expect(after?.devices.find((d) => d.deviceId === 'dev-2')?.token).toBe('fcm-token-NEW');
+    await waitFor(() => stored.length === 1, { timeoutMs: 2000 });
+    expect(stored).toEqual([record]);
+    await waitFor(() => h.log.lines.includes('debug device token recorded'), { timeoutMs: 2000 });
+
+    // A refresh with the same token changes nothing more.
+    await settled(reg.register(120));
+    expect(handed).toHaveLength(1);
+  });
+
+  it('takes an APNs VoIP token when pn-param names a .voip topic, keeping the push token', async () => {
+    const reg = await registration(
+      'wonderland',
+      'sip:phone@127.0.0.1:5090;pn-provider=apns;pn-prid=voip-NEW;pn-param=ABCD1234.org.example.phone.voip',
+    );
+    await settled(reg.register(120));
+    expect(handed).toEqual([
+      {
+        selector,
+        deviceId: 'dev-1',
+        provider: 'apns',
+        token: 'apns-token-1',
+        voipToken: 'voip-NEW',
+        at: h.clock.epochMs(),
+      },
+    ]);
+    expect(h.directory.get(selector)!.devices[0]).toMatchObject({
+      token: 'apns-token-1',
+      voipToken: 'voip-NEW',
+    });
+    await waitFor(() => stored.length === 1, { timeoutMs: 2000 });
+  });
+
+  it('leaves push data alone when the REGISTER is refused', async () => {
+    const reg = await registration(
+      'not-the-password',
+      'sip:phone@127.0.0.1:5090;pn-provider=fcm;pn-prid=fcm-token-EVIL',
+    );
+    await settled(reg.register(60).catch(() => undefined));
+    expect(handed).toEqual([]);
+    expect(h.directory.get(selector)!.devices[1]?.token).toBe('fcm-token-2');
   });
 
   it('refuses a wrong password with 403 and records no binding', async () => {

@@ -1,7 +1,8 @@
 // The device-side registrar: a woken app REGISTERs to `sip:<selector>@<host>` with digest auth
 // (the agent's realm, the account's own credentials). Bindings live a short time, are keyed by
 // `+sip.instance` (else the contact URI), remember the flow the REGISTER came on, and name the
-// device their RFC 8599 push parameters point at. `Expires: 0` removes; the 200 lists them all.
+// device their RFC 8599 push parameters point at; a push token the device does not hold yet
+// becomes its token (`device-tokens.ts`). `Expires: 0` removes; the 200 lists them all.
 import { isSelector } from '@sipwake/contracts';
 import type { Contact, SipRequest } from '@sipwake/sip-parser';
 import { createUasResponse } from '@sipwake/sip-stack';
@@ -9,11 +10,14 @@ import type { ServerTransaction } from '@sipwake/sip-stack';
 import type { AgentClock, AgentInstance, CallSideLog, DeviceBinding } from '../ports.js';
 import type { DeviceBindings } from './bindings.js';
 import { bindingKey, contactPush, matchDevice } from './contact-key.js';
+import type { DeviceTokens } from './device-tokens.js';
 import type { DigestServers } from './digest-servers.js';
 
 export interface DeviceRegistrarOptions {
   readonly bindings: DeviceBindings;
   readonly digests: DigestServers;
+  /** Takes new push data a contact names (RFC 8599 `pn-prid`). */
+  readonly tokens: DeviceTokens;
   readonly directory: { get(selector: string): AgentInstance | undefined };
   readonly clock: AgentClock;
   readonly log: CallSideLog;
@@ -41,7 +45,7 @@ export function registerSelector(request: SipRequest): string | undefined {
 }
 
 export function createDeviceRegistrar(options: DeviceRegistrarOptions): DeviceRegistrar {
-  const { bindings, digests, directory, clock, log } = options;
+  const { bindings, digests, directory, tokens, clock, log } = options;
 
   const respond = (tx: ServerTransaction, status: number, reason?: string, headers?: Headers) => {
     tx.respond(createUasResponse(tx.request, status, reason, headers ? { headers } : {}));
@@ -76,13 +80,9 @@ export function createDeviceRegistrar(options: DeviceRegistrarOptions): DeviceRe
         continue;
       }
       const push = contactPush(contact);
-      const device = matchDevice(instance.devices, push);
-      if (push && device && device.token !== push.prid && device.voipToken !== push.prid) {
-        log.info(
-          { selector, deviceId: device.deviceId },
-          'device registered with a new push token',
-        );
-      }
+      // The directory's devices now: an earlier contact of this REGISTER may have changed one.
+      const device = matchDevice((directory.get(selector) ?? instance).devices, push);
+      if (push && device) tokens.refresh(selector, device, push);
       const binding: DeviceBinding = {
         key,
         deviceId: device?.deviceId ?? null,

@@ -139,4 +139,30 @@ describe('directory', () => {
     expect(directory.get(a.selector)?.deviceBindings).toEqual([]);
     expect(events).toEqual(['added', 'binding', 'changed', 'binding']);
   });
+
+  it('gives a held device new push data at once, dead mark dropped, and emits a token event', () => {
+    const directory = createDirectory({ keyRing });
+    const events: DirectoryEvent[] = [];
+    directory.onChange((e) => events.push(e));
+    const a = loadedInstance(keyRing, account, {
+      devices: [testDevice('d1', { tokenDead: true, voipToken: 'voip-old' }), testDevice('d2')],
+    });
+    expect(directory.setDeviceToken(a.selector, 'd1', { token: 'new' })).toBe(false);
+    directory.put(a);
+    expect(directory.setDeviceToken(a.selector, 'd9', { token: 'new' })).toBe(false);
+    expect(directory.setDeviceToken(a.selector, 'd1', { token: 'new' })).toBe(true);
+    expect(directory.get(a.selector)?.devices).toEqual([
+      { ...a.devices[0], token: 'new', voipToken: 'voip-old', tokenDead: false },
+      a.devices[1],
+    ]);
+    expect(
+      directory.setDeviceToken(a.selector, 'd1', { token: 'new', voipToken: 'voip-new' }),
+    ).toBe(true);
+    expect(directory.get(a.selector)?.devices[0]).toMatchObject({
+      token: 'new',
+      voipToken: 'voip-new',
+    });
+    expect(events.map((e) => e.kind)).toEqual(['added', 'token', 'token']);
+    expect(events[1]).toEqual({ kind: 'token', selector: a.selector, deviceId: 'd1' });
+  });
 });

@@ -103,6 +103,21 @@ export function createDirectory(options: DirectoryOptions): DirectoryStore {
       replace(selector, { bindings });
       emit({ kind: 'binding', selector });
     },
+    setDeviceToken(selector, deviceId, push) {
+      const entry = entries.get(selector);
+      const held = entry?.loaded.devices.find((d) => d.deviceId === deviceId);
+      if (!entry || !held) return false;
+      const updated = {
+        ...held,
+        token: push.token,
+        voipToken: push.voipToken ?? held.voipToken,
+        tokenDead: false,
+      };
+      const devices = entry.loaded.devices.map((d) => (d === held ? updated : d));
+      replace(selector, { loaded: { ...entry.loaded, devices } });
+      emit({ kind: 'token', selector, deviceId });
+      return true;
+    },
 
     put(loaded) {
       const held = entries.get(loaded.selector);

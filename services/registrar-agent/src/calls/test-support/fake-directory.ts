@@ -103,5 +103,20 @@ export function createFakeDirectory(): FakeDirectory {
       entry.bindings = entry.bindings.filter((b) => b.key !== key);
       emit({ kind: 'binding', selector });
     },
+    setDeviceToken(selector, deviceId, push) {
+      const entry = instances.get(selector);
+      const held = entry?.base.devices.find((d) => d.deviceId === deviceId);
+      if (!entry || !held) return false;
+      const updated = {
+        ...held,
+        token: push.token,
+        voipToken: push.voipToken ?? held.voipToken,
+        tokenDead: false,
+      };
+      const devices = entry.base.devices.map((d) => (d === held ? updated : d));
+      entry.base = { ...entry.base, devices };
+      emit({ kind: 'token', selector, deviceId });
+      return true;
+    },
   };
 }
