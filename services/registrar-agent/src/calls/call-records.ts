@@ -8,7 +8,8 @@ import type { CallOutcome } from '@sipwake/contracts';
 import type { CallSideLog } from '../ports.js';
 
 export interface CallRecorder {
-  record(record: CallRecord): void;
+  /** `traceHeaders`: the call's trace context (its INVITE's), so the write joins the call's trace. */
+  record(record: CallRecord, traceHeaders?: Readonly<Record<string, string>>): void;
 }
 
 /** What a call knows of itself while it runs; the record is made from it at the end. */
@@ -18,6 +19,8 @@ export interface CallSummary {
   readonly caller: string | null;
   readonly startedAt: number;
   readonly pushStatus: string | null;
+  /** W3C trace context of the INVITE's handling, for the record written when the call ends. */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export function callRecord(
@@ -46,12 +49,15 @@ export function createBusCallRecorder(options: {
 }): CallRecorder {
   const { bus, log } = options;
   const subject = subjects.stateCallRecord;
-  const send = async (record: CallRecord): Promise<void> => {
+  const send = async (
+    record: CallRecord,
+    traceHeaders: Readonly<Record<string, string>> | undefined,
+  ): Promise<void> => {
     const fields = { selector: record.selector, callId: record.callId, outcome: record.outcome };
     try {
       const reply = await bus.request(subject, encodeMessage(CallRecord, record, { subject }), {
         timeoutMs: options.timeoutMs,
-        headers: options.headers?.() ?? {},
+        headers: { ...(traceHeaders ?? options.headers?.() ?? {}) },
       });
       const decoded = decodeReply(RecordAck, reply.data, { subject });
       if (!decoded.ok) log.warn({ ...fields, code: decoded.error.code }, 'call record not written');
@@ -64,8 +70,8 @@ export function createBusCallRecorder(options: {
     }
   };
   return {
-    record(record) {
-      void send(record);
+    record(record, traceHeaders) {
+      void send(record, traceHeaders);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { SipRequest, SipResponse } from '@sipwake/sip-parser';
 import { recordRouteFor } from '@sipwake/sip-relay';
 import { createUasResponse, newTag } from '@sipwake/sip-stack';
 import type { ServerTransaction, TimerHandle, TransactionLayer } from '@sipwake/sip-stack';
+import { injectTraceContext } from '@sipwake/telemetry';
 import type {
   AgentClock,
   AgentInstance,
@@ -67,6 +68,9 @@ export function createCall(deps: CallDeps): Call {
   const toTag = newTag();
   let state: CallState = CallState.Waking;
   const startedAt = clock.epochMs();
+  // The INVITE is handled in the span that continues the router's trace: the call's record,
+  // written when a later message ends the call, joins that trace too.
+  const traceHeaders = injectTraceContext({});
   let pushStatus: PushStatus | null = null;
   const summary = (): CallSummary => ({
     selector,
@@ -74,11 +78,13 @@ export function createCall(deps: CallDeps): Call {
     caller: callerOf(request)?.uri ?? null,
     startedAt,
     pushStatus,
+    traceHeaders,
   });
   /** The record of a call that ends here, unanswered. */
   const finish = (outcome: CallOutcome): void =>
     deps.recorder.record(
       callRecord(summary(), outcome, { answeredAt: null, endedAt: clock.epochMs() }),
+      traceHeaders,
     );
   let timerT1: TimerHandle | undefined;
   let timerT2: TimerHandle | undefined;

@@ -83,6 +83,7 @@ export function createDialogs(options: DialogsOptions): Dialogs {
     const { call, answeredAt } = entry.dialog;
     options.recorder.record(
       callRecord(call, CallOutcome.Answered, { answeredAt, endedAt: clock.epochMs() }),
+      call.traceHeaders,
     );
   };
 
@@ -218,6 +219,7 @@ export function createDialogs(options: DialogsOptions): Dialogs {
         const { call, answeredAt } = entry.dialog;
         options.recorder.record(
           callRecord(call, CallOutcome.Answered, { answeredAt, endedAt: null }),
+          call.traceHeaders,
         );
       }
       entries.clear();
