@@ -141,36 +141,36 @@ async function main() {
     const duringRegistration = await agent.probe();
     const registrar = await kamailioStats(kamailio, 'registrar');
 
-    // Idle between refreshes: nothing due for REFRESH_AFTER_S after each binding.
-    const idle0 = { agent: cpuAt(agent.pid), router: cpuAt(router.pid), at: performance.now() };
-    await sleep(Math.min(IDLE_S, Math.max(1, REFRESH_AFTER_S - registerS - 5)) * 1000);
-    const idleS = (performance.now() - idle0.at) / 1000;
-    const idleCpu = {
-      agent: (cpuAt(agent.pid) - idle0.agent) / idleS,
-      router: (cpuAt(router.pid) - idle0.router) / idleS,
-    };
-    const settled = await agent.probe({ gc: true });
+    // BENCH_HEAP_SNAPSHOT=<file> keeps a heap snapshot of the agent holding N instances.
+    const snapshot = process.env.BENCH_HEAP_SNAPSHOT;
+    const settled = await agent.probe({ gc: true, ...(snapshot ? { snapshot } : {}) });
     const agentRss = rssMb(agent.pid);
 
-    let refresh;
+    // Between refreshes nothing is due for REFRESH_AFTER_S after each binding; or, with
+    // --refresh, the window runs from here until Kamailio accepted N more REGISTERs.
+    const w0 = { agent: cpuAt(agent.pid), router: cpuAt(router.pid), at: performance.now() };
+    const accepted0 = (await kamailioStats(kamailio, 'registrar'))['accepted_regs'] ?? 0;
+    let firstRefreshS;
+    let refreshed = false;
     if (args.refresh) {
-      const r0 = { agent: cpuAt(agent.pid), router: cpuAt(router.pid), at: performance.now() };
-      const accepted0 = registrar['accepted_regs'] ?? 0;
-      const done = await pollUntil(
-        async () =>
-          ((await kamailioStats(kamailio, 'registrar'))['accepted_regs'] ?? 0) >= accepted0 + N,
+      refreshed = await pollUntil(
+        async () => {
+          const accepted = (await kamailioStats(kamailio, 'registrar'))['accepted_regs'] ?? 0;
+          if (accepted > accepted0) firstRefreshS ??= (performance.now() - boundAt) / 1000;
+          return accepted >= accepted0 + N;
+        },
         (REFRESH_AFTER_S + registerS) * 1000 + 120_000,
       );
-      const seconds = (performance.now() - r0.at) / 1000;
-      refresh = {
-        done,
-        seconds,
-        agent: (cpuAt(agent.pid) - r0.agent) / seconds,
-        router: (cpuAt(router.pid) - r0.router) / seconds,
-        cpuMsEach: ((cpuAt(agent.pid) - r0.agent) * 1000) / N,
-        contacts: (await kamailioStats(kamailio, 'usrloc'))['location_contacts'],
-      };
+    } else {
+      await sleep(Math.min(IDLE_S, Math.max(1, REFRESH_AFTER_S - registerS - 5)) * 1000);
     }
+    const windowS = (performance.now() - w0.at) / 1000;
+    const windowCpu = {
+      agent: (cpuAt(agent.pid) - w0.agent) / windowS,
+      router: (cpuAt(router.pid) - w0.router) / windowS,
+    };
+    const refreshes =
+      ((await kamailioStats(kamailio, 'registrar'))['accepted_regs'] ?? 0) - accepted0;
     const rows = await infra.db.query(
       'SELECT status, count(*)::int AS n FROM registrations GROUP BY status ORDER BY status',
     );
@@ -216,17 +216,22 @@ async function main() {
       },
     ]);
     const projected = ((registerCpu.agent / N) * N) / REFRESH_AFTER_S;
-    console.log(
-      `\nidle between refreshes (${fixed(idleS, 0)} s): agent ${percent(idleCpu.agent)}, router ` +
-        `${percent(idleCpu.router)} of a core; refreshes every ${fixed(REFRESH_AFTER_S, 0)} s → ` +
-        `projected refresh CPU at the registration cost ${percent(projected)} of a core`,
-    );
-    if (refresh !== undefined) {
+    if (args.refresh) {
       console.log(
-        `refresh wave measured: ${refresh.done ? 'all' : 'NOT all'} ${int(N)} refreshed in ` +
-          `${fixed(refresh.seconds, 0)} s (from the end of the idle window); agent ${percent(refresh.agent)}, ` +
-          `router ${percent(refresh.router)} of a core on average, ${fixed(refresh.cpuMsEach, 3)} ms agent ` +
-          `CPU per refresh; ${int(refresh.contacts)} bindings after it`,
+        `\nrefresh wave (expiry ${EXPIRES_S} s, refresh due ${fixed(REFRESH_AFTER_S, 0)} s after each ` +
+          `binding): ${refreshed ? 'all' : 'NOT all'} ${int(N)} refreshed, ${int(refreshes)} REGISTERs ` +
+          `accepted; the first ${fixed(firstRefreshS, 1)} s and the last ${fixed(windowS, 1)} s after all ` +
+          `were bound. Over that window: agent ${percent(windowCpu.agent)}, router ` +
+          `${percent(windowCpu.router)} of a core; ${fixed((windowCpu.agent * windowS * 1000) / N, 3)} ms ` +
+          `agent CPU per instance refreshed`,
+      );
+    } else {
+      const projected = (registerCpu.agent / N) * (N / REFRESH_AFTER_S);
+      console.log(
+        `\nbetween refreshes (${fixed(windowS, 0)} s, ${int(refreshes)} REGISTERs accepted): agent ` +
+          `${percent(windowCpu.agent)}, router ${percent(windowCpu.router)} of a core; refreshes every ` +
+          `${fixed(REFRESH_AFTER_S, 0)} s → refresh CPU projected from the registration cost: ` +
+          `${percent(projected)} of a core (--refresh measures it)`,
       );
     }
     console.log(

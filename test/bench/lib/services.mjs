@@ -82,7 +82,7 @@ export async function startService(name, { env, core, logFile, startTimeoutMs = 
     /** V8 heap (after a full GC with `gc`) and event-loop delay since the last `reset`. */
     probe(options = {}) {
       return new Promise((resolveProbe, reject) => {
-        const t = setTimeout(() => reject(new Error(`${name}: no probe answer`)), 10_000);
+        const t = setTimeout(() => reject(new Error(`${name}: no probe answer`)), 120_000);
         probes.push((m) => {
           clearTimeout(t);
           resolveProbe(m);
