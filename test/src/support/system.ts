@@ -51,6 +51,8 @@ export interface System {
   readonly apns: ApnsServer;
   readonly apiUrl: string;
   readonly routerPort: number;
+  /** The throw-away PostgreSQL database (separate processes only; undefined when embedded). */
+  readonly databaseUrl: string | undefined;
   /** Restarts one service process (separate processes only). */
   restart(service: ServiceName): Promise<void>;
   /** Every process's output, for a failing test. */
@@ -109,6 +111,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       env['SIPWAKE_DATABASE_URL'] = database.connectionString;
     }
 
+    const databaseUrl = env['SIPWAKE_DATABASE_URL'];
     const processes = new Map<string, SipwakeProcess>();
     const outputs: string[] = [];
     const start = async (name: string, services: readonly string[]): Promise<void> => {
@@ -133,6 +136,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       apns,
       apiUrl: `http://127.0.0.1:${apiPort}/v1`,
       routerPort,
+      databaseUrl,
       async restart(service) {
         if (options.embedded) throw new Error('restart: the embedded default is one process');
         await stopOne(service);
