@@ -51,6 +51,8 @@ function caller(final: 'answered' | 480) {
           to: `<sip:[service]@${DOMAIN}>[peer_tag_param]`,
         }),
       ),
+      // SIPp refuses a variable that is set but never read.
+      '<Reference variables="reason"/>',
     ]);
   }
   return sippScenario('caller-answered', [
