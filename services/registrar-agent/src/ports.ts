@@ -92,7 +92,7 @@ export type DirectoryEvent =
   | { readonly kind: 'state'; readonly selector: string }
   | { readonly kind: 'device'; readonly selector: string; readonly event: DeviceEvent }
   | { readonly kind: 'binding'; readonly selector: string }
-  /** A device took new push data from a device-side REGISTER (`setDeviceToken`). */
+  /** A device's push data changed: new data from a device-side REGISTER, or a token marked dead. */
   | { readonly kind: 'token'; readonly selector: string; readonly deviceId: string };
 
 /**
@@ -126,6 +126,12 @@ export interface InstanceDirectory {
    * clears it too). Returns false when the instance or the device is not held.
    */
   setDeviceToken(selector: string, deviceId: string, push: DevicePushData): boolean;
+  /**
+   * A push provider called `token` (the device's push or VoIP token) dead: the held device is not
+   * pushed again until its app names new push data. A token the device no longer holds is left
+   * alone (the app replaced it meanwhile). Returns false when nothing was marked.
+   */
+  markTokenDead(selector: string, deviceId: string, token: string): boolean;
 }
 
 /** Pushes over the bus push subject; rejects with AgentError PUSH_FAILED (bus or error reply). */

@@ -76,11 +76,18 @@ export function createCallSide(deps: CallSideDeps & Partial<CallSideExtras>): Ca
     timeoutMs: deps.busRequestTimeoutMs ?? callSideDefaults.busRequestTimeoutMs,
     ...(deps.busHeaders ? { headers: deps.busHeaders } : {}),
   };
-  const deadTokens: DeadTokenSink = deps.deadTokens ??
+  const reportDeadToken: DeadTokenSink = deps.deadTokens ??
     (busOptions && createBusDeadTokenSink({ ...busOptions, log })) ?? {
       deadToken: ({ selector, deviceId, reason }) =>
         log.warn({ selector, deviceId, reason }, 'dead push token not reported: no sink wired'),
     };
+  // The held device stops being pushed at once; the store learns it for the next load.
+  const deadTokens: DeadTokenSink = {
+    deadToken(report) {
+      directory.markTokenDead(report.selector, report.deviceId, report.token);
+      reportDeadToken.deadToken(report);
+    },
+  };
   const deviceTokens: DeviceTokenSink = deps.deviceTokens ??
     (busOptions && createBusDeviceTokenSink({ ...busOptions, clock, log })) ?? {
       deviceToken: ({ selector, deviceId }) =>

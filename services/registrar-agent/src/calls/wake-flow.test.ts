@@ -140,6 +140,14 @@ describe('the INVITE wake flow', () => {
       [480, 'Push-Failed'],
     ]);
     expect(dead).toEqual([`${selector}/dev-1/apns-token-1/unregistered`]);
+
+    // The device is not pushed again: the next call finds nothing to wake.
+    const next = sendInvite(caller, h, selector);
+    await h.settle();
+    expect(next.finals.map((r) => [r.status, r.headers.get('x-sipwake-reason')])).toEqual([
+      [480, 'No-Device'],
+    ]);
+    expect(h.push.requests).toHaveLength(1);
   });
 
   it('answers 480 Push-Failed when the push service fails', async () => {

@@ -165,4 +165,27 @@ describe('directory', () => {
     expect(events.map((e) => e.kind)).toEqual(['added', 'token', 'token']);
     expect(events[1]).toEqual({ kind: 'token', selector: a.selector, deviceId: 'd1' });
   });
+
+  it('marks a held device dead for the token a provider refused, not for a replaced one', () => {
+    const directory = createDirectory({ keyRing });
+    const events: DirectoryEvent[] = [];
+    directory.onChange((e) => events.push(e));
+    const a = loadedInstance(keyRing, account, {
+      devices: [testDevice('d1', { voipToken: 'voip-1' }), testDevice('d2')],
+    });
+    expect(directory.markTokenDead(a.selector, 'd1', 'voip-1')).toBe(false);
+    directory.put(a);
+    expect(directory.markTokenDead(a.selector, 'd9', 'voip-1')).toBe(false);
+    expect(directory.markTokenDead(a.selector, 'd1', 'some-older-token')).toBe(false);
+    expect(directory.markTokenDead(a.selector, 'd1', 'voip-1')).toBe(true);
+    expect(directory.markTokenDead(a.selector, 'd1', 'voip-1')).toBe(false); // already
+    expect(directory.get(a.selector)?.devices).toEqual([
+      { ...a.devices[0], tokenDead: true },
+      a.devices[1],
+    ]);
+    // New push data from the app revives it.
+    directory.setDeviceToken(a.selector, 'd1', { token: 'fresh' });
+    expect(directory.get(a.selector)?.devices[0]?.tokenDead).toBe(false);
+    expect(events.map((e) => e.kind)).toEqual(['added', 'token', 'token']);
+  });
 });

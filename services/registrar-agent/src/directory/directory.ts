@@ -118,6 +118,17 @@ export function createDirectory(options: DirectoryOptions): DirectoryStore {
       emit({ kind: 'token', selector, deviceId });
       return true;
     },
+    markTokenDead(selector, deviceId, token) {
+      const entry = entries.get(selector);
+      const held = entry?.loaded.devices.find((d) => d.deviceId === deviceId);
+      if (!entry || !held || held.tokenDead === true) return false;
+      if (held.token !== token && held.voipToken !== token) return false;
+      const updated = { ...held, tokenDead: true };
+      const devices = entry.loaded.devices.map((d) => (d === held ? updated : d));
+      replace(selector, { loaded: { ...entry.loaded, devices } });
+      emit({ kind: 'token', selector, deviceId });
+      return true;
+    },
 
     put(loaded) {
       const held = entries.get(loaded.selector);

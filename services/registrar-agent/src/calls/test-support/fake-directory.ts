@@ -118,5 +118,18 @@ export function createFakeDirectory(): FakeDirectory {
       emit({ kind: 'token', selector, deviceId });
       return true;
     },
+    markTokenDead(selector, deviceId, token) {
+      const entry = instances.get(selector);
+      const held = entry?.base.devices.find((d) => d.deviceId === deviceId);
+      if (!entry || !held || held.tokenDead === true) return false;
+      if (held.token !== token && held.voipToken !== token) return false;
+      const updated = { ...held, tokenDead: true };
+      entry.base = {
+        ...entry.base,
+        devices: entry.base.devices.map((d) => (d === held ? updated : d)),
+      };
+      emit({ kind: 'token', selector, deviceId });
+      return true;
+    },
   };
 }
