@@ -11,10 +11,10 @@ import {
   sippScenario,
   sippSend,
   waitFor,
-  withTimeout,
   type KamailioBinding,
 } from '@sipwake/testkit';
-import { handOver, startPhone, type Account } from './support/device.js';
+import { answeredCall } from './support/answered-call.js';
+import { handOver, type Account } from './support/device.js';
 import { DOMAIN, startSystem, type System } from './support/system.js';
 
 const SDP = [
@@ -26,8 +26,8 @@ const SDP = [
   'm=audio [media_port] RTP/AVP 0',
 ].join('\n');
 
-/** SIPp calls `[service]@DOMAIN` through Kamailio; `final` is what it must end with. */
-function caller(final: 'answered' | 480) {
+/** SIPp calls `[service]@DOMAIN` through Kamailio and must end with 480, told why. */
+function unansweredCaller() {
   const invite = sippSend(
     sippRequest('INVITE', `sip:[service]@${DOMAIN}`, {
       to: `<sip:[service]@${DOMAIN}>`,
@@ -40,36 +40,18 @@ function caller(final: 'answered' | 480) {
     '<recv response="100" optional="true"/>',
     ...Array.from({ length: 6 }, () => '<recv response="180" optional="true"/>'),
   ];
-  if (final === 480) {
-    return sippScenario('caller-480', [
-      invite,
-      ...ringing,
-      // check_it: the call fails unless sipwake says why nobody answered.
-      '<recv response="480"><action><ereg regexp="No-Response-From-Device" search_in="hdr" header="X-Sipwake-Reason:" check_it="true" assign_to="reason"/></action></recv>',
-      sippSend(
-        sippRequest('ACK', `sip:[service]@${DOMAIN}`, {
-          to: `<sip:[service]@${DOMAIN}>[peer_tag_param]`,
-        }),
-      ),
-      // SIPp refuses a variable that is set but never read.
-      '<Reference variables="reason"/>',
-    ]);
-  }
-  return sippScenario('caller-answered', [
+  return sippScenario('caller-480', [
     invite,
     ...ringing,
-    '<recv response="200" rrs="true"/>',
-    sippSend(sippRequest('ACK', '[next_url]', { to: `<sip:[service]@${DOMAIN}>`, inDialog: true })),
-    '<pause milliseconds="300"/>',
+    // check_it: the call fails unless sipwake says why nobody answered.
+    '<recv response="480"><action><ereg regexp="No-Response-From-Device" search_in="hdr" header="X-Sipwake-Reason:" check_it="true" assign_to="reason"/></action></recv>',
     sippSend(
-      sippRequest('BYE', '[next_url]', {
-        to: `<sip:[service]@${DOMAIN}>`,
-        cseq: 2,
-        inDialog: true,
+      sippRequest('ACK', `sip:[service]@${DOMAIN}`, {
+        to: `<sip:[service]@${DOMAIN}>[peer_tag_param]`,
       }),
-      { retransMs: 500 },
     ),
-    '<recv response="200"/>',
+    // SIPp refuses a variable that is set but never read.
+    '<Reference variables="reason"/>',
   ]);
 }
 
@@ -133,40 +115,18 @@ it('a hand-over gives Kamailio a binding to sipwake for the account', async () =
 
 it('a call rings, pushes, and reaches the phone that wakes and registers; BYE ends it', async () => {
   expect(aliceSelector).toBeDefined();
-  const phone = await startPhone(account(alice), aliceSelector, system.routerPort);
-  let call: ReturnType<typeof runSipp> | undefined;
-  try {
-    const pushesBefore = system.apns.pushes().length;
-    call = runSipp({
-      scenario: caller('answered'),
-      target: `127.0.0.1:${system.kamailio.port}`,
-      args: ['-s', 'alice'],
-      timeoutMs: 30_000,
-    });
-    // The push wakes the phone: it registers on sipwake's device side.
-    await waitFor(() => system.apns.pushes().length > pushesBefore, {
-      timeoutMs: 15_000,
-      what: 'the call push at the APNs server',
-    });
-    const push = system.apns.pushes()[pushesBefore]!;
-    if (push.status !== 200) throw new Error(`APNs refused the push: ${JSON.stringify(push)}`);
-    expect(push.token).toBe('a1'.repeat(32));
-    const facts = (push.payload as { sipwake?: Record<string, unknown> }).sipwake;
-    expect(facts).toMatchObject({ type: 'call', selector: aliceSelector });
-    expect(typeof facts?.['callId']).toBe('string');
-    await phone.register();
+  // The push wakes the phone: it registers on sipwake's device side, answers, and gets the BYE.
+  const call = await answeredCall(system, account(alice), aliceSelector);
+  const push = call.push;
+  expect(push.token).toBe('a1'.repeat(32));
+  const facts = call.pushFacts;
+  expect(facts).toMatchObject({ type: 'call', selector: aliceSelector });
+  expect(typeof facts?.['callId']).toBe('string');
 
-    const result = await call;
-    assertSippSucceeded(result);
-    expect(result.stats).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
-    const dialog = await withTimeout(phone.answered, 5_000, "the phone's dialog");
-    await expect(withTimeout(dialog.ended, 5_000, 'the BYE at the phone')).resolves.toMatchObject({
-      by: 'remote',
-    });
-  } finally {
-    await call?.catch(() => undefined);
-    await phone.stop();
-  }
+  const result = call.caller;
+  assertSippSucceeded(result);
+  expect(result.stats).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
+  expect(call.ended).toMatchObject({ by: 'remote' });
 });
 
 it('a call nobody answers gets 480 after T1, with a push sent', async () => {
@@ -180,7 +140,7 @@ it('a call nobody answers gets 480 after T1, with a push sent', async () => {
   });
   const pushesBefore = system.apns.pushes().length;
   const result = await runSipp({
-    scenario: caller(480),
+    scenario: unansweredCaller(),
     target: `127.0.0.1:${system.kamailio.port}`,
     args: ['-s', 'bob'],
     timeoutMs: 30_000,
