@@ -20,6 +20,8 @@ import { DOMAIN, startSystem, type System } from './support/system.js';
 
 const TAKEOVER_DELAY_MS = 1_000;
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+/** Polls of registration-api stay well inside its rate limit (per client address and minute). */
+const API_POLL_MS = 500;
 
 type User = Omit<Account, 'registrar'>;
 const user = (username: string): User => ({
@@ -226,6 +228,7 @@ it('mode takeover: background → sipwake binds at Kamailio after the delay; for
     expect((await api.presence(device.id, 'foreground')).status).toBe(204);
     await waitFor(async () => (await stateOf()) === 'idle', {
       timeoutMs: 15_000,
+      intervalMs: API_POLL_MS,
       what: 'the instance Idle in the admin API',
     });
     expect(await contacts()).toEqual([app.contact]);
@@ -239,6 +242,7 @@ it('mode takeover: background → sipwake binds at Kamailio after the delay; for
     expect((await contacts()).sort()).toEqual([app.contact, sipwakeContact].sort());
     await waitFor(async () => (await stateOf()) === 'registered', {
       timeoutMs: 15_000,
+      intervalMs: API_POLL_MS,
       what: 'the instance Registered in the admin API',
     });
 
@@ -251,6 +255,7 @@ it('mode takeover: background → sipwake binds at Kamailio after the delay; for
     expect(await contacts()).toEqual([app.contact]);
     await waitFor(async () => (await stateOf()) === 'idle', {
       timeoutMs: 15_000,
+      intervalMs: API_POLL_MS,
       what: 'the instance Idle again',
     });
   } finally {
