@@ -257,6 +257,22 @@ describe('GET /v1/instances/:selector', () => {
     expect(res.body).not.toContain('a1b2c3d4');
   });
 
+  it("answers the agent's registration status as the state once one was checkpointed", async () => {
+    const { instanceToken } = (await handOver()).json<{ instanceToken: string }>();
+    await store.db.query(
+      `INSERT INTO registrations (selector, status, shard, version) VALUES ($1, 'idle', 'main', 1)`,
+      [aliceSelector],
+    );
+    expect((await get(aliceSelector, instanceToken)).json()).toMatchObject({ state: 'idle' });
+    await store.db.query(
+      `UPDATE registrations SET status = 'registered', version = 2 WHERE selector = $1`,
+      [aliceSelector],
+    );
+    expect((await get(aliceSelector, instanceToken)).json()).toMatchObject({
+      state: 'registered',
+    });
+  });
+
   it('answers 401 with one body for a missing, wrong or foreign token and an unknown selector', async () => {
     const { instanceToken } = (await handOver()).json<{ instanceToken: string }>();
     const bob = (await handOver(handOverBody({ username: 'bob' }))).json<{

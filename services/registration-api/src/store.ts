@@ -168,15 +168,21 @@ export interface DeviceRow {
   readonly last_seen_at: Date;
 }
 
-/** The instance and its devices, without the password or token columns. */
+/**
+ * The instance and its devices, without the password or token columns. Its state is what the
+ * admin API counts: the registration's status once an agent checkpointed one (registered, idle,
+ * unauthorized…), else the instance row's own (`registering` after a hand-over).
+ */
 export async function readInstance(
   db: Queryable,
   selector: string,
 ): Promise<{ instance: InstanceRow; devices: DeviceRow[] } | undefined> {
   const { rows } = await db.query<InstanceRow>(
-    `SELECT selector, username, auth_username, domain, registrar_uri, outbound_proxy_uri,
-            transport, requested_expires_s, mode, state, version
-     FROM instances WHERE selector = $1`,
+    `SELECT i.selector, i.username, i.auth_username, i.domain, i.registrar_uri,
+            i.outbound_proxy_uri, i.transport, i.requested_expires_s, i.mode,
+            COALESCE(r.status, i.state) AS state, i.version
+     FROM instances i LEFT JOIN registrations r ON r.selector = i.selector
+     WHERE i.selector = $1`,
     [selector],
   );
   const instance = rows[0];
