@@ -258,6 +258,11 @@ it('mode takeover: background → sipwake binds at Kamailio after the delay; for
       intervalMs: API_POLL_MS,
       what: 'the instance Idle again',
     });
+    // The app sees the same state as the operator.
+    await expect(api.instance()).resolves.toMatchObject({
+      status: 200,
+      body: { state: 'idle', mode: 'takeover' },
+    });
   } finally {
     await app.stop();
   }

@@ -1,5 +1,5 @@
 // The app's later calls to registration-api, authenticated with the instance token a hand-over
-// returned: presence, stored messages and their acknowledgement.
+// returned: presence, stored messages and their acknowledgement, the instance as GET shows it.
 // And the operator's view of an instance through the admin API.
 
 export interface ApiAnswer<T> {
@@ -23,6 +23,7 @@ export interface InstanceApi {
   presence(deviceId: string, presence: 'foreground' | 'background'): Promise<ApiAnswer<unknown>>;
   messages(): Promise<ApiAnswer<{ readonly messages: readonly StoredMessage[] }>>;
   ack(ids: readonly string[]): Promise<ApiAnswer<{ readonly acknowledged: number }>>;
+  instance(): Promise<ApiAnswer<{ readonly state: string; readonly mode: string }>>;
 }
 
 export function instanceApi(apiUrl: string, selector: string, instanceToken: string): InstanceApi {
@@ -43,6 +44,7 @@ export function instanceApi(apiUrl: string, selector: string, instanceToken: str
       call('POST', `/devices/${encodeURIComponent(deviceId)}/presence`, { presence }),
     messages: () => call('GET', '/messages'),
     ack: (ids) => call('POST', '/messages/ack', { ids }),
+    instance: () => call('GET', ''),
   };
 }
 
