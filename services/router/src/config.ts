@@ -35,6 +35,12 @@ export const configSchema = Type.Object({
       default: 10_000,
       description: 'stream connections open at once, accepted and opened',
     }),
+    udpReceiveBufferBytes: Type.Integer({
+      minimum: 65_536,
+      default: 4_194_304,
+      description:
+        'receive buffer of each UDP listener (the kernel caps it at net.core.rmem_max: raise that too)',
+    }),
   }),
   tls: Type.Object({
     certFile: Type.String({
@@ -72,6 +78,7 @@ export function settingsOf(
     idleTimeoutMs: config.sip.idleTimeoutMs,
     maxMessageBytes: config.sip.maxMessageBytes,
     maxConnections: config.sip.maxConnections,
+    udpReceiveBufferBytes: config.sip.udpReceiveBufferBytes,
     forwardTimeoutMs: config.forward.timeoutMs,
     retryAfterS: config.forward.retryAfterS,
     stopGraceMs: config.shutdown.graceMs,

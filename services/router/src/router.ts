@@ -22,6 +22,9 @@ export function createRouter(deps: RouterDeps): Router {
     keepAliveIntervalMs: 0,
     maxMessageBytes: settings.maxMessageBytes,
     maxConnections: settings.maxConnections,
+    ...(settings.udpReceiveBufferBytes === undefined
+      ? {}
+      : { udpReceiveBufferBytes: settings.udpReceiveBufferBytes }),
     log,
   });
   const inFlight = new Set<Promise<void>>();

@@ -10,6 +10,8 @@ export interface RouterSettings {
   readonly idleTimeoutMs: number;
   readonly maxMessageBytes: number;
   readonly maxConnections: number;
+  /** SO_RCVBUF of the UDP listeners (the kernel caps it at net.core.rmem_max). */
+  readonly udpReceiveBufferBytes?: number;
   /** Bound for a shard's SipForwardAck of an out-of-dialog request. */
   readonly forwardTimeoutMs: number;
   /** Retry-After of the 503s the router sends itself. */

@@ -40,6 +40,12 @@ export interface TransportOptions {
    * closed. Off by default: only a peer that supports outbound is bound to answer.
    */
   readonly keepAlivePongTimeoutMs?: number;
+  /**
+   * SO_RCVBUF of each UDP socket, bytes; the kernel caps it at `net.core.rmem_max` (and Linux
+   * doubles it for its own bookkeeping). Unset: the kernel's default, which a burst of
+   * datagrams overflows before the event loop reads them.
+   */
+  readonly udpReceiveBufferBytes?: number;
   readonly log?: TransportLog;
 }
 
@@ -53,6 +59,7 @@ export interface ResolvedTransportOptions {
   readonly maxConnections: number;
   readonly connectTimeoutMs: number;
   readonly keepAlivePongTimeoutMs: number | undefined;
+  readonly udpReceiveBufferBytes: number | undefined;
   readonly log: TransportLog;
 }
 
@@ -80,6 +87,7 @@ function positive(key: string, value: number | undefined, allowZero: boolean): v
 export function resolveTransportOptions(options: TransportOptions): ResolvedTransportOptions {
   positive('idleTimeoutMs', options.idleTimeoutMs, false);
   positive('keepAliveIntervalMs', options.keepAliveIntervalMs, true);
+  positive('udpReceiveBufferBytes', options.udpReceiveBufferBytes, false);
   positive('maxMessageBytes', options.maxMessageBytes, false);
   positive('maxConnections', options.maxConnections, false);
   positive('connectTimeoutMs', options.connectTimeoutMs, false);
@@ -115,6 +123,7 @@ export function resolveTransportOptions(options: TransportOptions): ResolvedTran
     maxConnections: options.maxConnections ?? transportDefaults.maxConnections,
     connectTimeoutMs: options.connectTimeoutMs ?? transportDefaults.connectTimeoutMs,
     keepAlivePongTimeoutMs: options.keepAlivePongTimeoutMs,
+    udpReceiveBufferBytes: options.udpReceiveBufferBytes,
     log: options.log ?? silentLog,
   });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { sipRequest, sipResponse } from '../test-support/sip-text.js';
@@ -64,7 +65,25 @@ describe.each([
   });
 });
 
+/** The receive buffer the kernel gave the UDP socket bound to `port`, as `ss` reports it. */
+function receiveBufferOf(port: number): number {
+  const out = execFileSync('ss', ['-uamnH', `sport = :${port}`], { encoding: 'utf8' });
+  const match = /rb(\d+)/.exec(out);
+  if (!match) throw new Error(`ss shows no socket on ${port}: ${out}`);
+  return Number(match[1]);
+}
+
 describe('UDP', () => {
+  it('asks the kernel for the configured receive buffer, so bursts are not dropped', async () => {
+    const plain = await udpTransport('127.0.0.1');
+    const big = await udpTransport('127.0.0.1', { udpReceiveBufferBytes: 1024 * 1024 });
+    const defaultBytes = receiveBufferOf(plain.port);
+    const raised = receiveBufferOf(big.port);
+    // Linux doubles the asked size (bookkeeping); rmem_max caps it, 4 MiB on these machines.
+    expect(raised).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(raised).toBeGreaterThan(defaultBytes);
+  });
+
   it('adds received when the sent-by is a name, and leaves rport alone when not asked', async () => {
     const b = await udpTransport('127.0.0.1');
     const client = await rawSocket('udp4', '127.0.0.1');

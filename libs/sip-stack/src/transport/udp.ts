@@ -33,7 +33,12 @@ export async function listenUdp(
   inbound: InboundDispatcher,
 ): Promise<UdpListener> {
   const family = addressFamily(listen.address) === 6 ? 6 : 4;
-  const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+  const socket = createSocket({
+    type: family === 6 ? 'udp6' : 'udp4',
+    ...(options.udpReceiveBufferBytes === undefined
+      ? {}
+      : { recvBufferSize: options.udpReceiveBufferBytes }),
+  });
   const bound = await bind(socket, listen);
   const local: Endpoint = { address: bound.address, port: bound.port };
 
