@@ -4,56 +4,11 @@
 // push), the woken phone registers on sipwake's device side and answers, and the call runs
 // through to BYE. Then: nobody answers (480 after T1), and an agent restart that continues the
 // same binding.
-import {
-  assertSippSucceeded,
-  runSipp,
-  sippRequest,
-  sippScenario,
-  sippSend,
-  waitFor,
-  type KamailioBinding,
-} from '@sipwake/testkit';
+import { assertSippSucceeded, runSipp, waitFor, type KamailioBinding } from '@sipwake/testkit';
 import { answeredCall } from './support/answered-call.js';
+import { refusedCaller } from './support/callers.js';
 import { handOver, type Account } from './support/device.js';
 import { DOMAIN, startSystem, type System } from './support/system.js';
-
-const SDP = [
-  'v=0',
-  'o=sipp 1 1 IN IP4 [local_ip]',
-  's=-',
-  'c=IN IP4 [media_ip]',
-  't=0 0',
-  'm=audio [media_port] RTP/AVP 0',
-].join('\n');
-
-/** SIPp calls `[service]@DOMAIN` through Kamailio and must end with 480, told why. */
-function unansweredCaller() {
-  const invite = sippSend(
-    sippRequest('INVITE', `sip:[service]@${DOMAIN}`, {
-      to: `<sip:[service]@${DOMAIN}>`,
-      headers: ['Contact: <sip:sipp@[local_ip]:[local_port]>', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    { retransMs: 500 },
-  );
-  const ringing = [
-    '<recv response="100" optional="true"/>',
-    ...Array.from({ length: 6 }, () => '<recv response="180" optional="true"/>'),
-  ];
-  return sippScenario('caller-480', [
-    invite,
-    ...ringing,
-    // check_it: the call fails unless sipwake says why nobody answered.
-    '<recv response="480"><action><ereg regexp="No-Response-From-Device" search_in="hdr" header="X-Sipwake-Reason:" check_it="true" assign_to="reason"/></action></recv>',
-    sippSend(
-      sippRequest('ACK', `sip:[service]@${DOMAIN}`, {
-        to: `<sip:[service]@${DOMAIN}>[peer_tag_param]`,
-      }),
-    ),
-    // SIPp refuses a variable that is set but never read.
-    '<Reference variables="reason"/>',
-  ]);
-}
 
 const alice: Omit<Account, 'registrar'> = {
   username: 'alice',
@@ -140,7 +95,7 @@ it('a call nobody answers gets 480 after T1, with a push sent', async () => {
   });
   const pushesBefore = system.apns.pushes().length;
   const result = await runSipp({
-    scenario: unansweredCaller(),
+    scenario: refusedCaller('No-Response-From-Device'),
     target: `127.0.0.1:${system.kamailio.port}`,
     args: ['-s', 'bob'],
     timeoutMs: 30_000,

@@ -3,9 +3,6 @@
 // answers, and the call runs through to BYE. It returns what each party saw; suites assert on it.
 import {
   runSipp,
-  sippRequest,
-  sippScenario,
-  sippSend,
   waitFor,
   withTimeout,
   type ApnsRecordedPush,
@@ -14,48 +11,8 @@ import {
 } from '@sipwake/testkit';
 import type { DialogEnd } from '@sipwake/sip-stack';
 import { startPhone, type Account } from './device.js';
+import { answeredCaller } from './callers.js';
 import { DOMAIN, type System } from './system.js';
-
-const SDP = [
-  'v=0',
-  'o=sipp 1 1 IN IP4 [local_ip]',
-  's=-',
-  'c=IN IP4 [media_ip]',
-  't=0 0',
-  'm=audio [media_port] RTP/AVP 0',
-].join('\n');
-
-/** SIPp calls `[service]@DOMAIN` through Kamailio, is answered, ACKs, and hangs up with BYE. */
-export function answeredCaller(): string {
-  const invite = sippSend(
-    sippRequest('INVITE', `sip:[service]@${DOMAIN}`, {
-      to: `<sip:[service]@${DOMAIN}>`,
-      headers: ['Contact: <sip:sipp@[local_ip]:[local_port]>', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    { retransMs: 500 },
-  );
-  const ringing = [
-    '<recv response="100" optional="true"/>',
-    ...Array.from({ length: 6 }, () => '<recv response="180" optional="true"/>'),
-  ];
-  return sippScenario('caller-answered', [
-    invite,
-    ...ringing,
-    '<recv response="200" rrs="true"/>',
-    sippSend(sippRequest('ACK', '[next_url]', { to: `<sip:[service]@${DOMAIN}>`, inDialog: true })),
-    '<pause milliseconds="300"/>',
-    sippSend(
-      sippRequest('BYE', '[next_url]', {
-        to: `<sip:[service]@${DOMAIN}>`,
-        cseq: 2,
-        inDialog: true,
-      }),
-      { retransMs: 500 },
-    ),
-    '<recv response="200"/>',
-  ]);
-}
 
 /** An account at the system's Kamailio. */
 export function accountAt(system: System, who: Omit<Account, 'registrar'>): Account {

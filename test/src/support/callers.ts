@@ -84,6 +84,21 @@ export function refusedCaller(reason: string): string {
   ]);
 }
 
+/** The caller is answered (after any 180s), ACKs, and hangs up with BYE. */
+export function answeredCaller(): string {
+  const ringing = Array.from({ length: 6 }, () => '<recv response="180" optional="true"/>');
+  return sippScenario('caller-answered', [
+    invite(),
+    '<recv response="100" optional="true"/>',
+    ...ringing,
+    '<recv response="200" rrs="true"/>',
+    sippSend(sippRequest('ACK', '[next_url]', { to, inDialog: true })),
+    '<pause milliseconds="300"/>',
+    sippSend(sippRequest('BYE', '[next_url]', { to, cseq: 2, inDialog: true }), { retransMs: 500 }),
+    '<recv response="200"/>',
+  ]);
+}
+
 /**
  * A MESSAGE (RFC 3428) with a text/plain `text`, answered 202 Accepted: kept, not yet read. SIPp
  * ends every line with CRLF, so the body the recipient gets is `text` + CRLF.
